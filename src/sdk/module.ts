@@ -1,0 +1,88 @@
+import type { ModuleContext } from './context';
+import type { JsonObject, JsonValue, PortalInfo } from './ids';
+import type { LoginFlow, LoginProcess } from './login';
+import type { RemoteMedia } from './remote-events';
+import type { MatrixActor, RemoteSession, ResolvedChat } from './session';
+
+/** A JSON Schema (draft 2020-12 subset, checked with Ajv) for a module's `bridges.<id>` config. */
+export type JsonSchema = JsonObject;
+
+/** What the network can carry; the core uses it to reject early and to tell users why. */
+export interface NetworkCapabilities {
+  /** The rich-text dialect the module converts to, for documentation and the feature table. */
+  readonly formatting: 'plain' | 'html' | 'markdown' | 'irc' | 'whatsapp';
+  readonly maxTextLength?: number;
+  readonly maxFileSize?: number;
+  readonly media: readonly ('image' | 'video' | 'audio' | 'file' | 'sticker' | 'location')[];
+  readonly edits: boolean;
+  readonly reactions: boolean;
+  readonly redactions: boolean;
+  readonly replies: boolean;
+  readonly threads?: boolean;
+  readonly typing?: boolean;
+  readonly readReceipts?: boolean;
+}
+
+export interface ModuleManifest {
+  /** Lower-case letters and digits; used in ghost ids, aliases, config keys and the database. */
+  readonly id: string;
+  readonly displayName: string;
+  /** The SDK version range the module was written against (semver), e.g. `^1.0.0`. */
+  readonly sdkVersion: string;
+  readonly capabilities: NetworkCapabilities;
+}
+
+/**
+ * The module entry point: `bridges/<id>/index.ts` default-exports one.
+ *
+ * @example
+ * const module: BridgeModule<MyConfig> = {
+ *   manifest: { id: 'mynet', displayName: 'My Net', sdkVersion: '^1.0.0', capabilities },
+ *   configSchema: { type: 'object', properties: {} },
+ *   create: (ctx) => new MyConnector(ctx),
+ * };
+ * export default module;
+ */
+export interface BridgeModule<C = JsonObject> {
+  readonly manifest: ModuleManifest;
+  readonly configSchema: JsonSchema;
+  /** Values written into the generated sample config. */
+  readonly sampleConfig?: C;
+  create(ctx: ModuleContext<C>): NetworkConnector;
+}
+
+/** A stored login, handed to the module to rebuild its session. */
+export interface LoginRecord {
+  readonly id: string;
+  readonly network: string;
+  readonly userId: string;
+  readonly remoteId: string;
+  readonly remoteName: string;
+  /** Decrypted credentials as the module returned them from its login flow. */
+  readonly credentials: JsonValue;
+  readonly metadata: JsonObject;
+}
+
+/**
+ * The module's side of the bridge. Everything is optional but `start`/`stop`; which parts a
+ * module implements decides how users reach it:
+ * - per-user logins: `loginFlows` + `startLogin` + `loadLogin` (WhatsApp);
+ * - no login needed: `sessionFor` returns a shared or automatic session (Discord bot, IRC puppets).
+ */
+export interface NetworkConnector {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  loginFlows?(): readonly LoginFlow[];
+  startLogin?(flowId: string, user: MatrixActor): LoginProcess;
+  /** Builds (does not connect) the session of a stored login. */
+  loadLogin?(login: LoginRecord): RemoteSession;
+  /**
+   * The session a Matrix user speaks through when they have no login of their own, or null.
+   * A shared portal (no receiver) asks this first.
+   */
+  sessionFor?(user: MatrixActor, portal: PortalInfo | null): Promise<RemoteSession | null>;
+  /** On-demand portals: `localpart` is the alias localpart after the module's alias prefix. */
+  resolveAlias?(localpart: string): Promise<ResolvedChat | null>;
+  /** Loads media of a queued event again after a restart (see `RemotePart.ref`). */
+  loadMedia?(ref: JsonValue): Promise<RemoteMedia>;
+}

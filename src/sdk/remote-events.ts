@@ -1,0 +1,169 @@
+import type { ChatKind, JsonValue, RemoteChatRef, RemoteUserRef } from './ids';
+
+/** Profile facts about a remote user; any field may be omitted when unknown. */
+export interface RemoteUserInfo {
+  readonly displayName?: string;
+  /** A stable key for the avatar (URL, hash, file id): the core re-uploads only when it changes. */
+  readonly avatarKey?: string;
+  /** Loads the avatar bytes; called only when `avatarKey` changed. */
+  readonly fetchAvatar?: () => Promise<RemoteMedia>;
+}
+
+/** Facts about a remote chat, used to create and update its portal room. */
+export interface RemoteChatInfo {
+  readonly kind?: ChatKind;
+  readonly name?: string;
+  readonly topic?: string;
+  readonly avatarKey?: string;
+  readonly fetchAvatar?: () => Promise<RemoteMedia>;
+  /** Remote users known to be in the chat (used to invite ghosts on creation). */
+  readonly members?: readonly RemoteUserRef[];
+  /** For DMs: the remote user on the other side (becomes the room's DM partner). */
+  readonly dmPartner?: RemoteUserRef;
+  /** A parent grouping (Discord guild): the core files the room into that space. */
+  readonly space?: { readonly id: string; readonly name: string };
+}
+
+/** Bytes of a remote file with what the core needs to upload it. */
+export interface RemoteMedia {
+  readonly data: Buffer;
+  readonly mimetype: string;
+  readonly filename?: string;
+}
+
+/** The author of a remote event. */
+export interface RemoteSender extends RemoteUserRef {
+  /** Set when the logged-in user sent it from another device: no echo, shown as themselves. */
+  readonly isFromMe?: boolean;
+  readonly info?: RemoteUserInfo;
+}
+
+export type RemoteMsgType = 'text' | 'notice' | 'emote';
+
+/** One Matrix event's worth of a remote message. */
+export type RemotePart =
+  | {
+      readonly kind: 'text';
+      readonly msgtype?: RemoteMsgType;
+      /** Plain text; always required (it is the fallback body). */
+      readonly text: string;
+      /**
+       * HTML rendering. Modules must escape remote text before adding markup; the core
+       * additionally sanitises against an allow-list before sending.
+       */
+      readonly html?: string;
+      /** Remote users mentioned, turned into `m.mentions` and pills by the core. */
+      readonly mentions?: readonly RemoteUserRef[];
+    }
+  | {
+      readonly kind: 'media';
+      readonly mediaKind: 'image' | 'video' | 'audio' | 'file' | 'sticker';
+      /** Loads the bytes while the process lives. */
+      readonly load?: () => Promise<RemoteMedia>;
+      /**
+       * A serialisable reference the module can load again after a restart (through
+       * `NetworkConnector.loadMedia`), because queued events survive restarts but closures do not.
+       */
+      readonly ref?: JsonValue;
+      readonly mimetype?: string;
+      readonly filename?: string;
+      readonly caption?: string;
+      readonly size?: number;
+      readonly width?: number;
+      readonly height?: number;
+      readonly durationMs?: number;
+      readonly voice?: boolean;
+    }
+  | { readonly kind: 'location'; readonly latitude: number; readonly longitude: number; readonly description?: string };
+
+interface RemoteEventBase {
+  readonly chat: RemoteChatRef;
+  readonly sender: RemoteSender;
+  /** Milliseconds since epoch; defaults to now. Used for `?ts=` on backfill. */
+  readonly timestamp?: number;
+  /** Chat facts to use if the portal has to be created for this event. */
+  readonly chatInfo?: RemoteChatInfo;
+}
+
+export interface RemoteMessageEvent extends RemoteEventBase {
+  readonly type: 'message';
+  /** The remote message id; with the part index it makes the Matrix transaction id. */
+  readonly id: string;
+  readonly parts: readonly RemotePart[];
+  readonly replyTo?: string;
+  readonly threadRoot?: string;
+  /** True for history sent with its original timestamp. */
+  readonly backfill?: boolean;
+}
+
+export interface RemoteEditEvent extends RemoteEventBase {
+  readonly type: 'edit';
+  readonly targetId: string;
+  /** A new id for this edit when the network has one, else the core derives one. */
+  readonly editId?: string;
+  readonly parts: readonly RemotePart[];
+}
+
+export interface RemoteReactionEvent extends RemoteEventBase {
+  readonly type: 'reaction';
+  readonly targetId: string;
+  /** Unicode emoji, or a shortcode when the network uses custom emoji. */
+  readonly key: string;
+  /** Custom emoji image, for networks that have them. */
+  readonly emojiImage?: () => Promise<RemoteMedia>;
+}
+
+export interface RemoteReactionRemoveEvent extends RemoteEventBase {
+  readonly type: 'reaction_remove';
+  readonly targetId: string;
+  readonly key: string;
+}
+
+export interface RemoteRedactionEvent extends RemoteEventBase {
+  readonly type: 'redaction';
+  readonly targetId: string;
+}
+
+export interface RemoteTypingEvent extends RemoteEventBase {
+  readonly type: 'typing';
+  readonly typing: boolean;
+}
+
+export interface RemoteReadEvent extends RemoteEventBase {
+  readonly type: 'read';
+  readonly upToId: string;
+}
+
+export interface RemoteChatInfoEvent extends RemoteEventBase {
+  readonly type: 'chat_info';
+  readonly info: RemoteChatInfo;
+}
+
+export interface RemoteMemberEvent extends RemoteEventBase {
+  readonly type: 'member';
+  /** The member whose state changes; `sender` is who caused it (a kicker, or themselves). */
+  readonly member: RemoteUserRef;
+  readonly membership: 'join' | 'leave' | 'kick' | 'ban';
+  readonly reason?: string;
+}
+
+export interface RemoteUserInfoEvent {
+  readonly type: 'user_info';
+  readonly user: RemoteUserRef;
+  readonly info: RemoteUserInfo;
+  /** Chats in which the change applies (for per-chat display names); all when absent. */
+  readonly chat?: RemoteChatRef;
+}
+
+/** Everything a module can tell the core about the remote side. */
+export type RemoteEvent =
+  | RemoteMessageEvent
+  | RemoteEditEvent
+  | RemoteReactionEvent
+  | RemoteReactionRemoveEvent
+  | RemoteRedactionEvent
+  | RemoteTypingEvent
+  | RemoteReadEvent
+  | RemoteChatInfoEvent
+  | RemoteMemberEvent
+  | RemoteUserInfoEvent;

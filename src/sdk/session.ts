@@ -1,0 +1,52 @@
+import type { BridgedMessageRef, PortalInfo, RemoteChatRef, RemoteUserRef } from './ids';
+import type { MatrixMessage, RemoteSendResult } from './matrix-message';
+import type { RemoteChatInfo, RemoteUserInfo } from './remote-events';
+
+/**
+ * A connection to the remote network on behalf of one login (or, for bot-style networks,
+ * one shared connection). Only `connect`, `disconnect` and `sendMessage` are required;
+ * the core detects the optional methods at runtime and answers "not supported by <network>"
+ * itself when one is missing.
+ */
+export interface RemoteSession {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  sendMessage(portal: PortalInfo, msg: MatrixMessage): Promise<RemoteSendResult>;
+
+  editMessage?(portal: PortalInfo, target: BridgedMessageRef, msg: MatrixMessage): Promise<void>;
+  redactMessage?(portal: PortalInfo, target: BridgedMessageRef, by: MatrixActor): Promise<void>;
+  /** Returns the remote id of the reaction when the network gives one. */
+  sendReaction?(portal: PortalInfo, target: BridgedMessageRef, key: string, by: MatrixActor): Promise<string | void>;
+  removeReaction?(portal: PortalInfo, target: BridgedMessageRef, key: string, by: MatrixActor): Promise<void>;
+  setTyping?(portal: PortalInfo, typing: boolean, by: MatrixActor): Promise<void>;
+  markRead?(portal: PortalInfo, upTo: BridgedMessageRef, by: MatrixActor): Promise<void>;
+  /** The Matrix room's name or topic changed. */
+  setChatInfo?(portal: PortalInfo, info: { name?: string; topic?: string }, by: MatrixActor): Promise<void>;
+  /** A Matrix user joined or left a portal room (IRC: join/part the channel). */
+  onMatrixMembership?(portal: PortalInfo, change: MatrixMembershipChange): Promise<void>;
+  getChatInfo?(chat: RemoteChatRef): Promise<RemoteChatInfo>;
+  getUserInfo?(user: RemoteUserRef): Promise<RemoteUserInfo>;
+  /**
+   * Turns something a user typed (a phone number, a nick, a user id) into a chat to open.
+   * Used by `start-chat` and by inviting a ghost to a new DM.
+   */
+  resolveIdentifier?(identifier: string): Promise<ResolvedChat>;
+  /** Logs out on the remote side (the core then deletes the login). */
+  logout?(): Promise<void>;
+}
+
+export interface MatrixActor {
+  readonly userId: string;
+  readonly displayName: string;
+}
+
+export interface MatrixMembershipChange extends MatrixActor {
+  readonly membership: 'join' | 'leave' | 'invite' | 'ban';
+}
+
+export interface ResolvedChat {
+  readonly chat: RemoteChatRef;
+  readonly info: RemoteChatInfo;
+  /** The remote user the chat is with, for DMs. */
+  readonly user?: RemoteUserRef;
+}
