@@ -12,12 +12,7 @@ export interface Logger {
 }
 
 export type BridgeStateKind =
-  | 'connecting'
-  | 'connected'
-  | 'transient_disconnect'
-  | 'bad_credentials'
-  | 'logged_out'
-  | 'unknown_error';
+  'connecting' | 'connected' | 'transient_disconnect' | 'bad_credentials' | 'logged_out' | 'unknown_error';
 
 export interface BridgeState {
   readonly state: BridgeStateKind;
@@ -51,7 +46,10 @@ export interface ModuleContext<C> {
   getLogin(loginId: string): Promise<LoginRecord | null>;
   listLogins(userId?: string): Promise<LoginRecord[]>;
   /** Updates the stored credentials/metadata of a login (e.g. a refreshed token). */
-  updateLogin(loginId: string, patch: { credentials?: JsonValue; metadata?: Record<string, JsonValue> }): Promise<void>;
+  updateLogin(
+    loginId: string,
+    patch: { credentials?: JsonValue; metadata?: Record<string, JsonValue> },
+  ): Promise<void>;
   getPortal(chat: RemoteChatRef): Promise<PortalInfo | null>;
   listPortals(): Promise<PortalInfo[]>;
   /** Matrix users (not ghosts) joined to a portal room. */

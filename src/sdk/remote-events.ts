@@ -74,7 +74,12 @@ export type RemotePart =
       readonly durationMs?: number;
       readonly voice?: boolean;
     }
-  | { readonly kind: 'location'; readonly latitude: number; readonly longitude: number; readonly description?: string };
+  | {
+      readonly kind: 'location';
+      readonly latitude: number;
+      readonly longitude: number;
+      readonly description?: string;
+    };
 
 interface RemoteEventBase {
   readonly chat: RemoteChatRef;

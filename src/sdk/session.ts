@@ -16,7 +16,12 @@ export interface RemoteSession {
   editMessage?(portal: PortalInfo, target: BridgedMessageRef, msg: MatrixMessage): Promise<void>;
   redactMessage?(portal: PortalInfo, target: BridgedMessageRef, by: MatrixActor): Promise<void>;
   /** Returns the remote id of the reaction when the network gives one. */
-  sendReaction?(portal: PortalInfo, target: BridgedMessageRef, key: string, by: MatrixActor): Promise<string | void>;
+  sendReaction?(
+    portal: PortalInfo,
+    target: BridgedMessageRef,
+    key: string,
+    by: MatrixActor,
+  ): Promise<string | void>;
   removeReaction?(portal: PortalInfo, target: BridgedMessageRef, key: string, by: MatrixActor): Promise<void>;
   setTyping?(portal: PortalInfo, typing: boolean, by: MatrixActor): Promise<void>;
   markRead?(portal: PortalInfo, upTo: BridgedMessageRef, by: MatrixActor): Promise<void>;

@@ -34,7 +34,7 @@ export class KvRepo {
       },
       list: async (prefix) => {
         const res = await this.db.query<{ key: string }>(
-          "SELECT key FROM kv WHERE network = $1 AND starts_with(key, $2) ORDER BY key",
+          'SELECT key FROM kv WHERE network = $1 AND starts_with(key, $2) ORDER BY key',
           [network, prefix],
         );
         return res.rows.map((r) => r.key);

@@ -80,12 +80,19 @@ export class LoginRepo {
   }
 
   async setState(id: string, state: BridgeStateKind, message: string | null): Promise<void> {
-    await this.db.query('UPDATE login SET state = $2, state_message = $3 WHERE id = $1', [id, state, message]);
+    await this.db.query('UPDATE login SET state = $2, state_message = $3 WHERE id = $1', [
+      id,
+      state,
+      message,
+    ]);
   }
 
   async update(id: string, patch: { credentials?: JsonValue; metadata?: JsonObject }): Promise<void> {
     if (patch.credentials !== undefined) {
-      await this.db.query('UPDATE login SET credentials = $2 WHERE id = $1', [id, this.box.sealJson(patch.credentials)]);
+      await this.db.query('UPDATE login SET credentials = $2 WHERE id = $1', [
+        id,
+        this.box.sealJson(patch.credentials),
+      ]);
     }
     if (patch.metadata !== undefined) {
       await this.db.query('UPDATE login SET metadata = metadata || $2::jsonb WHERE id = $1', [

@@ -22,10 +22,10 @@ export class MemberRepo {
   }
 
   async get(roomId: string, userId: string): Promise<MemberRow | null> {
-    const res = await this.db.query<MemberRow>('SELECT * FROM room_member WHERE room_id = $1 AND user_id = $2', [
-      roomId,
-      userId,
-    ]);
+    const res = await this.db.query<MemberRow>(
+      'SELECT * FROM room_member WHERE room_id = $1 AND user_id = $2',
+      [roomId, userId],
+    );
     return res.rows[0] ?? null;
   }
 

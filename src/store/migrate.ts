@@ -23,7 +23,11 @@ export function loadMigrations(dir = migrationsDir()): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d+_[\w-]+\.sql$/.test(f))
     .sort()
-    .map((f) => ({ version: Number(f.split('_')[0]), name: f, sql: readFileSync(path.join(dir, f), 'utf8') }));
+    .map((f) => ({
+      version: Number(f.split('_')[0]),
+      name: f,
+      sql: readFileSync(path.join(dir, f), 'utf8'),
+    }));
 }
 
 /**
@@ -31,7 +35,10 @@ export function loadMigrations(dir = migrationsDir()): Migration[] {
  * version row. Refuses to run when the database is newer than this binary: an old binary
  * writing to a new schema corrupts data silently.
  */
-export async function migrate(db: Database, migrations = loadMigrations()): Promise<{ from: number; to: number }> {
+export async function migrate(
+  db: Database,
+  migrations = loadMigrations(),
+): Promise<{ from: number; to: number }> {
   await db.query(
     'CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)',
   );

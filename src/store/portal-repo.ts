@@ -46,12 +46,18 @@ export class PortalRepo {
 
   async list(network?: string): Promise<PortalRow[]> {
     const res = network
-      ? await this.db.query<PortalRow>('SELECT * FROM portal WHERE network = $1 AND room_id IS NOT NULL', [network])
+      ? await this.db.query<PortalRow>('SELECT * FROM portal WHERE network = $1 AND room_id IS NOT NULL', [
+          network,
+        ])
       : await this.db.query<PortalRow>('SELECT * FROM portal WHERE room_id IS NOT NULL');
     return res.rows;
   }
 
-  async insert(network: string, chat: RemoteChatRef, row: Partial<PortalRow> & { room_id: string }): Promise<void> {
+  async insert(
+    network: string,
+    chat: RemoteChatRef,
+    row: Partial<PortalRow> & { room_id: string },
+  ): Promise<void> {
     await this.db.query(
       `INSERT INTO portal (network, remote_id, receiver, room_id, kind, name, name_set, topic, topic_set, space_room, metadata, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -75,7 +81,9 @@ export class PortalRepo {
   async update(
     network: string,
     chat: RemoteChatRef,
-    patch: Partial<Pick<PortalRow, 'name' | 'topic' | 'avatar_key' | 'avatar_mxc' | 'space_room' | 'metadata'>>,
+    patch: Partial<
+      Pick<PortalRow, 'name' | 'topic' | 'avatar_key' | 'avatar_mxc' | 'space_room' | 'metadata'>
+    >,
   ): Promise<void> {
     const cols = Object.keys(patch) as (keyof typeof patch)[];
     if (cols.length === 0) return;

@@ -25,7 +25,13 @@ export class ReactionRepo {
     return res.rowCount > 0;
   }
 
-  async get(network: string, receiver: string, targetId: string, sender: string, key: string): Promise<ReactionRow | null> {
+  async get(
+    network: string,
+    receiver: string,
+    targetId: string,
+    sender: string,
+    key: string,
+  ): Promise<ReactionRow | null> {
     const res = await this.db.query<ReactionRow>(
       'SELECT * FROM reaction WHERE network = $1 AND receiver = $2 AND target_id = $3 AND sender = $4 AND key = $5',
       [network, receiver, targetId, sender, key],

@@ -21,9 +21,10 @@ export class UserRepo {
   }
 
   async ownerOfManagementRoom(roomId: string): Promise<string | null> {
-    const res = await this.db.query<{ user_id: string }>('SELECT user_id FROM matrix_user WHERE management_room = $1', [
-      roomId,
-    ]);
+    const res = await this.db.query<{ user_id: string }>(
+      'SELECT user_id FROM matrix_user WHERE management_room = $1',
+      [roomId],
+    );
     return res.rows[0]?.user_id ?? null;
   }
 }

@@ -15,7 +15,11 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
   afterAll(() => drop());
 
   it('stores a transaction once, deduplicating by txnId and event_id, in order', async () => {
-    const ev = (id: string) => ({ eventId: id, roomId: '!r:x', body: { event_id: id, type: 'm.room.message' } });
+    const ev = (id: string) => ({
+      eventId: id,
+      roomId: '!r:x',
+      body: { event_id: id, type: 'm.room.message' },
+    });
     const first = await store.ingest.storeTransaction('t1', [ev('$a'), ev('$b'), ev('$c')]);
     expect(first.map((e) => e.event_id)).toEqual(['$a', '$b', '$c']);
     expect(await store.ingest.storeTransaction('t1', [ev('$a'), ev('$b'), ev('$c')])).toEqual([]);
@@ -35,8 +39,13 @@ describe.each(BACKENDS)('repositories on %s', (backend) => {
       metadata: {},
     });
     expect((await store.logins.get(login.id))?.credentials).toEqual({ token: 'super-secret-token' });
-    const raw = await store.db.query<{ credentials: Uint8Array }>('SELECT credentials FROM login WHERE id = $1', [login.id]);
-    expect(Buffer.from(raw.rows[0]?.credentials as Uint8Array).toString('latin1')).not.toContain('super-secret');
+    const raw = await store.db.query<{ credentials: Uint8Array }>(
+      'SELECT credentials FROM login WHERE id = $1',
+      [login.id],
+    );
+    expect(Buffer.from(raw.rows[0]?.credentials as Uint8Array).toString('latin1')).not.toContain(
+      'super-secret',
+    );
     const other = new Store(store.db, new SecretBox(SecretBox.generateKey()));
     await expect(other.logins.get(login.id)).rejects.toThrow(/wrong encryption key/);
   });

@@ -1,0 +1,116 @@
+import type { MatrixClient } from '../matrix/client';
+import type { NetworkNamespace } from '../matrix/namespaces';
+import type { RemoteChatRef } from '../sdk/ids';
+import type { RemoteChatInfo } from '../sdk/remote-events';
+import type { PortalRow } from '../store/portal-repo';
+import type { Store } from '../store/store';
+import type { GhostManager } from './ghosts';
+
+export type ReadyPortal = PortalRow & { room_id: string };
+
+export interface PortalCreateOptions {
+  /** The Matrix user to invite (the login's owner for per-login chats, the alias requester). */
+  readonly invite?: string;
+  /** Alias localpart to publish, for portals created on demand through an alias. */
+  readonly aliasLocalpart?: string;
+  readonly networkDisplayName: string;
+}
+
+const key = (network: string, chat: RemoteChatRef) =>
+  `${network}\u0000${chat.id}\u0000${chat.receiver ?? ''}`;
+
+/** Finds portal rooms and creates them on first use, once even under concurrent requests. */
+export class PortalManager {
+  private readonly creating = new Map<string, Promise<ReadyPortal>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly client: MatrixClient,
+    private readonly ghosts: GhostManager,
+    private readonly botUserId: string,
+  ) {}
+
+  async find(network: string, chat: RemoteChatRef): Promise<ReadyPortal | null> {
+    const row = await this.store.portals.get(network, chat);
+    return row?.room_id ? (row as ReadyPortal) : null;
+  }
+
+  async ensure(
+    ns: NetworkNamespace,
+    chat: RemoteChatRef,
+    info: RemoteChatInfo,
+    o: PortalCreateOptions,
+  ): Promise<ReadyPortal> {
+    const existing = await this.find(ns.network, chat);
+    if (existing) return existing;
+    const k = key(ns.network, chat);
+    let pending = this.creating.get(k);
+    if (!pending) {
+      pending = this.create(ns, chat, info, o).finally(() => this.creating.delete(k));
+      this.creating.set(k, pending);
+    }
+    return pending;
+  }
+
+  private async create(
+    ns: NetworkNamespace,
+    chat: RemoteChatRef,
+    info: RemoteChatInfo,
+    o: PortalCreateOptions,
+  ): Promise<ReadyPortal> {
+    const kind = info.kind ?? (chat.receiver ? 'dm' : 'channel');
+    const bridgeState = {
+      bridgebot: this.botUserId,
+      creator: this.botUserId,
+      protocol: { id: ns.network, displayname: o.networkDisplayName },
+      channel: { id: chat.id, ...(info.name ? { displayname: info.name } : {}) },
+    };
+    const stateKey = `switchboard://${ns.network}/${encodeURIComponent(chat.id)}`;
+    // DMs are created by the remote partner's ghost, so clients show the room as a DM with them.
+    const dmCreator =
+      kind === 'dm' && info.dmPartner ? await this.ghosts.ensure(ns, info.dmPartner.id) : undefined;
+    const creator = dmCreator ?? this.botUserId;
+    const invite = [o.invite, dmCreator ? this.botUserId : undefined].filter((u): u is string => !!u);
+    const roomId = await this.client.createRoom(
+      {
+        ...(kind === 'dm' ? {} : { name: info.name }),
+        ...(info.topic ? { topic: info.topic } : {}),
+        invite,
+        isDirect: kind === 'dm',
+        preset: o.aliasLocalpart ? 'public_chat' : 'private_chat',
+        ...(o.aliasLocalpart ? { aliasLocalpart: o.aliasLocalpart } : {}),
+        initialState: [
+          { type: 'm.bridge', state_key: stateKey, content: bridgeState },
+          { type: 'uk.half-shot.bridge', state_key: stateKey, content: bridgeState },
+        ],
+        // Ghosts stay at 0: they can talk but never reach `notifications.room` (no @room from remote text).
+        powerLevels: {
+          users: { [this.botUserId]: 100, ...(dmCreator ? { [dmCreator]: 100 } : {}) },
+          events_default: 0,
+          invite: 50,
+          redact: 50,
+          notifications: { room: 50 },
+        },
+      },
+      creator,
+    );
+    if (dmCreator) {
+      await this.client.join(roomId, this.botUserId);
+      await this.store.members.set({
+        room_id: roomId,
+        user_id: dmCreator,
+        membership: 'join',
+        displayname: null,
+        avatar_url: null,
+      });
+    }
+    await this.store.portals.insert(ns.network, chat, {
+      room_id: roomId,
+      kind,
+      name: info.name ?? null,
+      topic: info.topic ?? null,
+      metadata: {},
+    });
+    return (await this.find(ns.network, chat)) as ReadyPortal;
+  }
+}

@@ -1,0 +1,274 @@
+import type { MatrixClient } from '../matrix/client';
+import type { MatrixMedia } from '../matrix/media';
+import type { NetworkRuntime } from '../modules/runtime';
+import type { Logger } from '../sdk/context';
+import type { RemoteChatRef } from '../sdk/ids';
+import type {
+  RemoteEditEvent,
+  RemoteEvent,
+  RemoteMessageEvent,
+  RemotePart,
+  RemoteReactionEvent,
+} from '../sdk/remote-events';
+import type { Store } from '../store/store';
+import type { GhostManager } from './ghosts';
+import type { PortalManager, ReadyPortal } from './portals';
+import { partToContent } from './remote-content';
+import { stableTxnId } from './txn-id';
+
+export interface RemoteHandlerDeps {
+  readonly store: Store;
+  readonly client: MatrixClient;
+  readonly media: MatrixMedia;
+  readonly ghosts: GhostManager;
+  readonly portals: PortalManager;
+  readonly botUserId: string;
+  readonly maxFileBytes: number;
+  readonly log: Logger;
+}
+
+/** Delivers one remote event to Matrix: portal and ghost first, then the event, then the mapping. */
+export class RemoteEventHandler {
+  constructor(private readonly d: RemoteHandlerDeps) {}
+
+  async handle(net: NetworkRuntime, ev: RemoteEvent): Promise<void> {
+    if (ev.type === 'user_info') {
+      const userId = await this.d.ghosts.ensure(net.ns, ev.user.id);
+      await this.d.ghosts.syncProfile(net.ns, ev.user.id, userId, ev.info);
+      return;
+    }
+    const portal = await this.portalFor(
+      net,
+      ev.chat,
+      ev.type === 'message' || ev.type === 'chat_info' ? ev : null,
+    );
+    if (!portal) {
+      this.d.log.debug('no portal for remote event; dropped', { network: net.id, type: ev.type });
+      return;
+    }
+    const sender = await this.d.ghosts.ensure(net.ns, ev.sender.id, ev.sender.info);
+    if (ev.type !== 'member' && ev.type !== 'chat_info')
+      await this.d.ghosts.ensureJoined(portal.room_id, sender);
+    const receiver = ev.chat.receiver ?? '';
+    switch (ev.type) {
+      case 'message':
+        return this.message(net, portal, sender, ev);
+      case 'edit':
+        return this.edit(net, portal, sender, ev);
+      case 'reaction':
+        return this.reaction(net, portal, sender, ev);
+      case 'reaction_remove': {
+        const r = await this.d.store.reactions.get(net.id, receiver, ev.targetId, ev.sender.id, ev.key);
+        if (!r) return;
+        await this.d.client.redact(portal.room_id, r.event_id, {
+          asUser: sender,
+          txnId: stableTxnId('unreact', r.event_id),
+        });
+        await this.d.store.reactions.deleteByEventId(r.event_id);
+        return;
+      }
+      case 'redaction': {
+        const parts = await this.d.store.messages.byRemoteId(net.id, receiver, ev.targetId);
+        for (const p of parts) {
+          // A ghost may redact its own events; anything else (a Matrix user's message) needs the bot.
+          const as = p.sender_remote === ev.sender.id ? sender : this.d.botUserId;
+          await this.d.client.redact(portal.room_id, p.event_id, {
+            asUser: as,
+            txnId: stableTxnId('redact', p.event_id),
+          });
+        }
+        return;
+      }
+      case 'typing':
+        return this.d.client.setTyping(portal.room_id, sender, ev.typing);
+      case 'read': {
+        const target = (await this.d.store.messages.byRemoteId(net.id, receiver, ev.upToId)).at(-1);
+        if (target) await this.d.client.sendReceipt(portal.room_id, target.event_id, sender);
+        return;
+      }
+      case 'chat_info':
+        return this.chatInfo(net, portal, ev.chat, ev.info);
+      case 'member':
+        return this.member(net, portal, ev);
+    }
+  }
+
+  private async portalFor(
+    net: NetworkRuntime,
+    chat: RemoteChatRef,
+    creating: RemoteMessageEvent | { chatInfo?: unknown } | null,
+  ): Promise<ReadyPortal | null> {
+    const existing = await this.d.portals.find(net.id, chat);
+    if (existing || !creating || !chat.receiver) return existing;
+    // Per-login chats get a portal on their first message; shared chats only through an alias or `bridge`.
+    const login = await this.d.store.logins.get(chat.receiver);
+    if (!login) return null;
+    const info = ('chatInfo' in creating ? creating.chatInfo : undefined) ?? {};
+    return this.d.portals.ensure(net.ns, chat, info as NonNullable<RemoteMessageEvent['chatInfo']>, {
+      invite: login.userId,
+      networkDisplayName: net.displayName,
+    });
+  }
+
+  private async message(
+    net: NetworkRuntime,
+    portal: ReadyPortal,
+    sender: string,
+    ev: RemoteMessageEvent,
+  ): Promise<void> {
+    const receiver = ev.chat.receiver ?? '';
+    const already = await this.d.store.messages.byRemoteId(net.id, receiver, ev.id);
+    const replyTo = ev.replyTo
+      ? (await this.d.store.messages.byRemoteId(net.id, receiver, ev.replyTo))[0]
+      : undefined;
+    const threadRoot = ev.threadRoot
+      ? (await this.d.store.messages.byRemoteId(net.id, receiver, ev.threadRoot))[0]
+      : undefined;
+    for (const [i, part] of ev.parts.entries()) {
+      const partId = String(i);
+      // Echo of our own send, a duplicate from another puppet, or a replay after a crash.
+      if (already.some((m) => m.part === partId || (m.part === '' && i === 0))) continue;
+      const { type, content } = await this.content(net, part, sender);
+      if (threadRoot && threadRoot.room_id === portal.room_id) {
+        content['m.relates_to'] = {
+          rel_type: 'm.thread',
+          event_id: threadRoot.event_id,
+          is_falling_back: !replyTo,
+          'm.in_reply_to': { event_id: (replyTo ?? threadRoot).event_id },
+        };
+      } else if (replyTo && replyTo.room_id === portal.room_id) {
+        content['m.relates_to'] = { 'm.in_reply_to': { event_id: replyTo.event_id } };
+      }
+      const eventId = await this.d.client.sendEvent(portal.room_id, type, content, {
+        asUser: sender,
+        txnId: stableTxnId(net.id, receiver, ev.id, partId),
+        ...(ev.backfill && ev.timestamp ? { ts: ev.timestamp } : {}),
+      });
+      await this.d.store.messages.insert({
+        network: net.id,
+        receiver,
+        remote_id: ev.id,
+        part: partId,
+        room_id: portal.room_id,
+        event_id: eventId,
+        sender_remote: ev.sender.id,
+        sender_mxid: sender,
+        ts: ev.timestamp ?? Date.now(),
+      });
+    }
+  }
+
+  private async content(net: NetworkRuntime, part: RemotePart, sender: string) {
+    const mentionUserIds =
+      part.kind === 'text' ? (part.mentions ?? []).map((m) => net.ns.ghostUserId(m.id)) : [];
+    const loadMedia = net.connector.loadMedia?.bind(net.connector);
+    return partToContent(part, {
+      media: this.d.media,
+      asUser: sender,
+      mentionUserIds,
+      maxBytes: this.d.maxFileBytes,
+      ...(loadMedia ? { loadByRef: loadMedia } : {}),
+    });
+  }
+
+  private async edit(
+    net: NetworkRuntime,
+    portal: ReadyPortal,
+    sender: string,
+    ev: RemoteEditEvent,
+  ): Promise<void> {
+    const receiver = ev.chat.receiver ?? '';
+    const targets = await this.d.store.messages.byRemoteId(net.id, receiver, ev.targetId);
+    const target = targets[0];
+    const part = ev.parts[0];
+    if (!target || !part || target.room_id !== portal.room_id) return;
+    const { content } = await this.content(net, part, sender);
+    const fallback: Record<string, unknown> = { ...content, body: `* ${String(content.body)}` };
+    if (typeof content.formatted_body === 'string') fallback.formatted_body = `* ${content.formatted_body}`;
+    fallback['m.new_content'] = content;
+    fallback['m.relates_to'] = { rel_type: 'm.replace', event_id: target.event_id };
+    const editKey = ev.editId ?? stableTxnId(JSON.stringify(content));
+    await this.d.client.sendEvent(portal.room_id, 'm.room.message', fallback, {
+      asUser: sender,
+      txnId: stableTxnId(net.id, receiver, ev.targetId, 'edit', editKey),
+    });
+  }
+
+  private async reaction(
+    net: NetworkRuntime,
+    portal: ReadyPortal,
+    sender: string,
+    ev: RemoteReactionEvent,
+  ): Promise<void> {
+    const receiver = ev.chat.receiver ?? '';
+    const target = (await this.d.store.messages.byRemoteId(net.id, receiver, ev.targetId))[0];
+    if (!target || target.room_id !== portal.room_id) return;
+    if (await this.d.store.reactions.get(net.id, receiver, ev.targetId, ev.sender.id, ev.key)) return;
+    const eventId = await this.d.client.sendEvent(
+      portal.room_id,
+      'm.reaction',
+      { 'm.relates_to': { rel_type: 'm.annotation', event_id: target.event_id, key: ev.key } },
+      { asUser: sender, txnId: stableTxnId(net.id, receiver, ev.targetId, 'react', ev.sender.id, ev.key) },
+    );
+    await this.d.store.reactions.insert({
+      network: net.id,
+      receiver,
+      target_id: ev.targetId,
+      sender: ev.sender.id,
+      key: ev.key,
+      room_id: portal.room_id,
+      event_id: eventId,
+      remote_id: null,
+    });
+  }
+
+  private async chatInfo(
+    net: NetworkRuntime,
+    portal: ReadyPortal,
+    chat: RemoteChatRef,
+    info: { name?: string; topic?: string },
+  ): Promise<void> {
+    if (info.name !== undefined && info.name !== portal.name && portal.kind !== 'dm') {
+      await this.d.client.sendState(portal.room_id, 'm.room.name', '', { name: info.name }, this.d.botUserId);
+      await this.d.store.portals.update(net.id, chat, { name: info.name });
+    }
+    if (info.topic !== undefined && info.topic !== portal.topic) {
+      await this.d.client.sendState(
+        portal.room_id,
+        'm.room.topic',
+        '',
+        { topic: info.topic },
+        this.d.botUserId,
+      );
+      await this.d.store.portals.update(net.id, chat, { topic: info.topic });
+    }
+  }
+
+  private async member(
+    net: NetworkRuntime,
+    portal: ReadyPortal,
+    ev: Extract<RemoteEvent, { type: 'member' }>,
+  ): Promise<void> {
+    const member = await this.d.ghosts.ensure(net.ns, ev.member.id);
+    if (ev.membership === 'join') return this.d.ghosts.ensureJoined(portal.room_id, member);
+    this.d.ghosts.forgetJoined(portal.room_id, member);
+    await this.d.store.members.set({
+      room_id: portal.room_id,
+      user_id: member,
+      membership: 'leave',
+      displayname: null,
+      avatar_url: null,
+    });
+    if (ev.membership === 'leave') {
+      await this.d.client.leave(portal.room_id, member).catch(() => undefined);
+    } else {
+      const reason = [
+        ev.membership === 'kick' ? `kicked by ${ev.sender.id}` : `banned by ${ev.sender.id}`,
+        ev.reason,
+      ]
+        .filter(Boolean)
+        .join(': ');
+      await this.d.client.kick(portal.room_id, member, reason, this.d.botUserId);
+    }
+  }
+}

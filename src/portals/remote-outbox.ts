@@ -1,0 +1,110 @@
+import type { NetworkRuntime } from '../modules/runtime';
+import type { Logger } from '../sdk/context';
+import type { RemoteEvent } from '../sdk/remote-events';
+import type { Store } from '../store/store';
+import { HomeserverUnreachableError, MatrixApiError } from '../matrix/errors';
+import { backoffDelay, sleep } from '../util/sleep';
+import { Batcher } from './batcher';
+import { KeyedQueue } from './keyed-queue';
+import type { RemoteEventHandler } from './remote-handler';
+
+/** Whether a failed delivery should wait and try again (homeserver down or overloaded). */
+function isTransient(err: unknown): boolean {
+  return err instanceof HomeserverUnreachableError || (err instanceof MatrixApiError && err.retryable);
+}
+
+/**
+ * The remote → Matrix outbox (DESIGN §2, §10). `emit` stores the event before it resolves;
+ * a per-chat queue delivers in order and waits out a homeserver outage (retrying with
+ * backoff, holding that chat's later events behind it); rows are deleted once delivered, and
+ * anything left over after a crash is delivered at start-up.
+ */
+export class RemoteOutbox {
+  private readonly queue: KeyedQueue;
+  private readonly done: Batcher<number>;
+  private stopping = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly handler: RemoteEventHandler,
+    private readonly networks: ReadonlyMap<string, NetworkRuntime>,
+    private readonly log: Logger,
+    private readonly onDelivered: (network: string, type: string, ok: boolean) => void = () => undefined,
+  ) {
+    this.queue = new KeyedQueue((key, err) =>
+      log.error('remote event queue error', { key, error: String(err) }),
+    );
+    this.done = new Batcher(
+      (seqs) => store.outbox.delete(seqs),
+      5,
+      (err) => log.error('outbox cleanup failed', { error: String(err) }),
+    );
+  }
+
+  async emit(network: string, ev: RemoteEvent): Promise<void> {
+    const net = this.networks.get(network);
+    if (!net) throw new Error(`unknown network ${network}`);
+    const chatId = ev.type === 'user_info' ? `user:${ev.user.id}` : ev.chat.id;
+    const receiver = ev.type === 'user_info' ? '' : (ev.chat.receiver ?? '');
+    // JSON drops the closures (media loaders); a replay after a restart uses `RemotePart.ref`.
+    const seq = await this.store.outbox.insert(network, chatId, receiver, ev);
+    this.enqueue(net, chatId, receiver, seq, ev);
+  }
+
+  /** Delivers what a previous run stored but did not send. */
+  async replay(): Promise<number> {
+    const rows = await this.store.outbox.pending();
+    for (const row of rows) {
+      const net = this.networks.get(row.network);
+      if (!net) continue;
+      this.enqueue(net, row.chat_id, row.receiver, row.seq, row.body as unknown as RemoteEvent);
+    }
+    return rows.length;
+  }
+
+  private enqueue(net: NetworkRuntime, chatId: string, receiver: string, seq: number, ev: RemoteEvent): void {
+    this.queue.push(`${net.id}\u0000${chatId}\u0000${receiver}`, async () => {
+      for (let attempt = 0; !this.stopping; attempt++) {
+        try {
+          await this.handler.handle(net, ev);
+          this.onDelivered(net.id, ev.type, true);
+          break;
+        } catch (err) {
+          if (isTransient(err)) {
+            const delay = backoffDelay(attempt, 500, 60_000);
+            this.log.warn('homeserver unavailable; remote event waits', {
+              network: net.id,
+              type: ev.type,
+              delay,
+            });
+            await sleep(delay);
+            continue;
+          }
+          // A permanent failure (bad content, forbidden): retrying cannot help. Drop it, loudly.
+          this.onDelivered(net.id, ev.type, false);
+          this.log.error('remote event could not be delivered', {
+            network: net.id,
+            type: ev.type,
+            error: String(err),
+          });
+          break;
+        }
+      }
+      if (!this.stopping) this.done.add(seq);
+    });
+  }
+
+  get depth(): number {
+    return this.queue.depth;
+  }
+
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.done.flush();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.done.flush();
+  }
+}
