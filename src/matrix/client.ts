@@ -52,11 +52,12 @@ export class MatrixClient {
     return res.event_id;
   }
 
-  async getState<T>(roomId: string, type: string, stateKey = ''): Promise<T | null> {
+  async getState<T>(roomId: string, type: string, stateKey = '', asUser?: string): Promise<T | null> {
     try {
       return await this.http.request<T>(
         'GET',
         `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
+        { asUser },
       );
     } catch (err) {
       if (err instanceof MatrixApiError && err.status === 404) return null;

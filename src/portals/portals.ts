@@ -83,18 +83,14 @@ export class PortalManager {
           { type: 'm.bridge', state_key: stateKey, content: bridgeState },
           { type: 'uk.half-shot.bridge', state_key: stateKey, content: bridgeState },
         ],
-        // Ghosts stay at 0: they can talk but never reach `notifications.room` (no @room from remote text).
-        powerLevels: {
-          users: { [this.botUserId]: 100, ...(dmCreator ? { [dmCreator]: 100 } : {}) },
-          events_default: 0,
-          invite: 50,
-          redact: 50,
-          notifications: { room: 50 },
-        },
       },
       creator,
     );
+    // The creator's power comes from the room version (v12 forbids listing creators in `users`),
+    // so no override at creation. Ghosts stay at the default 0: they can talk but never reach
+    // `notifications.room` (50), so remote text can never ping @room.
     if (dmCreator) {
+      await this.grantBot(roomId, dmCreator);
       await this.client.join(roomId, this.botUserId);
       await this.store.members.set({
         room_id: roomId,
@@ -112,5 +108,13 @@ export class PortalManager {
       metadata: {},
     });
     return (await this.find(ns.network, chat)) as ReadyPortal;
+  }
+
+  /** In a room a ghost created, the bot needs power to manage it (names, kicks, redactions). */
+  private async grantBot(roomId: string, creator: string): Promise<void> {
+    const pl =
+      (await this.client.getState<Record<string, unknown>>(roomId, 'm.room.power_levels', '', creator)) ?? {};
+    const users = { ...((pl.users ?? {}) as Record<string, number>), [this.botUserId]: 100 };
+    await this.client.sendState(roomId, 'm.room.power_levels', '', { ...pl, users }, creator);
   }
 }

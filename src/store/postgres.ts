@@ -41,7 +41,12 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  private closed = false;
+
+  /** Idempotent: shutdown paths may race to close the pool. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.pool.end();
   }
 }

@@ -10,7 +10,7 @@ import { buildRegistration, renderRegistrationYaml } from '../../src/matrix/regi
 import type { BridgeModule } from '../../src/sdk/module';
 import { registerUser, TestMatrixClient } from '../harness/matrix-test-client';
 import { startSynapse, type SynapseInstance } from '../harness/synapse';
-import { freshDatabase, type BackendName } from './databases';
+import { freshDatabaseUrl, type BackendName } from './databases';
 import { stringify } from 'yaml';
 
 export async function freePort(): Promise<number> {
@@ -53,8 +53,7 @@ export async function startBridgeHarness(o: HarnessOptions): Promise<BridgeHarne
   const backend = o.backend ?? 'postgres';
   const port = await freePort();
   const domain = 'switchboard.test';
-  const database = backend === 'postgres' ? await freshDatabase('postgres', { migrate: false }) : null;
-  if (database) await database.db.close();
+  const database = backend === 'postgres' ? await freshDatabaseUrl() : null;
   const pglitePath = `/tmp/sb-pglite-${randomBytes(6).toString('hex')}`;
   const raw = {
     homeserver: { url: 'http://127.0.0.1:1', domain },
