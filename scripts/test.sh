@@ -11,10 +11,11 @@ export NODE_OPTIONS="--experimental-vm-modules --no-warnings=ExperimentalWarning
 
 SWITCHBOARD_TEST_PG_URL="$(bash scripts/ensure-postgres.sh)"
 export SWITCHBOARD_TEST_PG_URL
-for extra in scripts/ensure-synapse.sh scripts/ensure-irc.sh scripts/ensure-chromium.sh; do
+SYNAPSE_PYTHON="$(bash scripts/ensure-synapse.sh)"
+export SYNAPSE_PYTHON
+for extra in scripts/ensure-irc.sh scripts/ensure-chromium.sh; do
   if [ -f "$extra" ]; then bash "$extra" >/dev/null; fi
 done
-if [ -f scripts/ensure-synapse.sh ]; then SYNAPSE_PYTHON="$(bash scripts/ensure-synapse.sh)"; export SYNAPSE_PYTHON; fi
 
 tsc -p tsconfig.json --noEmit
 tsc -p tsconfig.build.json

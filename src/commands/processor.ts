@@ -1,15 +1,13 @@
+import { atLeast } from '../config/permissions';
 import type { PermissionLevel } from '../config/types';
 import type { Notifier } from '../portals/notifier';
 import type { Logger } from '../sdk/context';
 import { toBridgeError } from '../sdk/errors';
 import { accountCommands, chatCommands } from './account-commands';
+import { adminCommands } from './admin-commands';
 import type { CommandDeps } from './deps';
 import { generalCommands } from './general-commands';
 import type { Command } from './types';
-
-const ORDER: readonly PermissionLevel[] = ['block', 'relay', 'user', 'admin'];
-export const levelAtLeast = (level: PermissionLevel, required: PermissionLevel): boolean =>
-  ORDER.indexOf(level) >= ORDER.indexOf(required);
 
 /**
  * Management-room commands: every message in a user's DM with the bot is a command (an
@@ -28,10 +26,11 @@ export class CommandProcessor {
       ...generalCommands(
         deps,
         () => this.commands,
-        (c, level) => levelAtLeast(level as PermissionLevel, c.minLevel),
+        (c, level) => atLeast(level as PermissionLevel, c.minLevel),
       ),
       ...accountCommands(deps),
       ...chatCommands(deps),
+      ...adminCommands(deps),
       ...extra,
     ];
   }
@@ -60,7 +59,7 @@ export class CommandProcessor {
       await reply(`Unknown command "${rawName.slice(0, 50)}". Send \`help\` for the list.`);
       return;
     }
-    if (!levelAtLeast(input.level, command.minLevel)) {
+    if (!atLeast(input.level, command.minLevel)) {
       await reply(`You do not have permission to use \`${command.name}\` (it needs "${command.minLevel}").`);
       return;
     }

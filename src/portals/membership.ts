@@ -1,5 +1,5 @@
 import type { PermissionLevel } from '../config/types';
-import { levelAtLeast } from '../commands/processor';
+import { atLeast } from '../config/permissions';
 import type { LoginManager } from '../logins/login-manager';
 import type { MatrixClient } from '../matrix/client';
 import type { NetworkRuntime } from '../modules/runtime';
@@ -60,7 +60,7 @@ export class MembershipHandler {
   }
 
   private async botInvited(ev: MemberEvent): Promise<void> {
-    if (!levelAtLeast(this.d.permission(ev.sender), 'relay')) {
+    if (!atLeast(this.d.permission(ev.sender), 'relay')) {
       await this.d.client.leave(ev.room_id, this.d.botUserId).catch(() => undefined);
       return;
     }
@@ -86,7 +86,7 @@ export class MembershipHandler {
     await this.d.client.join(ev.room_id, ghost);
     if (await this.d.store.portals.byRoom(ev.room_id)) return;
     try {
-      if (!levelAtLeast(this.d.permission(ev.sender), 'user'))
+      if (!atLeast(this.d.permission(ev.sender), 'user'))
         throw new Error('you may not start chats through this bridge');
       const actor = { userId: ev.sender, displayName: ev.sender };
       const session = await this.d.logins.sessionFor(net, actor, null);
