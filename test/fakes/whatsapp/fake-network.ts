@@ -1,0 +1,103 @@
+import type { WAId, WAMedia, WAMessage } from '../../../bridges/whatsapp/driver';
+import { type FakeWhatsAppDriver, userId } from './fake-driver';
+
+/**
+ * WhatsApp itself, for fakes: logged-in FakeWhatsAppDrivers register here by their own id, and
+ * whatever one sends (or writes from its "phone") arrives at the others as an incoming message,
+ * with the same protocol id, as `false_<sender>_<id>` in DMs and
+ * `false_<group>_<id>_<author>` in groups. Edits, revokes and reactions follow by protocol id.
+ */
+export class FakeWhatsAppNetwork {
+  private readonly online = new Map<WAId, FakeWhatsAppDriver>();
+  private readonly groups = new Map<WAId, { subject: string; members: WAId[] }>();
+  private groupCounter = 0;
+
+  /** Phone numbers that exist on WhatsApp without a logged-in fake (for getNumberId). */
+  readonly registered = new Set<WAId>();
+
+  isRegistered(id: WAId): boolean {
+    return this.registered.has(id) || this.online.has(id);
+  }
+
+  /** Creates a group; members who are online now or later see it in their chats. */
+  createGroup(subject: string, memberPhones: string[]): WAId {
+    this.groupCounter += 1;
+    const id = `120363${String(this.groupCounter).padStart(12, '0')}@g.us`;
+    const members = memberPhones.map(userId);
+    this.groups.set(id, { subject, members });
+    for (const member of members) this.online.get(member)?.addGroup({ id, subject, participants: members });
+    return id;
+  }
+
+  /** Called by a driver when it becomes ready. */
+  attach(driver: FakeWhatsAppDriver): void {
+    const me = driver.ownId;
+    if (me === undefined) return;
+    this.online.set(me, driver);
+    for (const [id, group] of this.groups) {
+      if (group.members.includes(me))
+        driver.addGroup({ id, subject: group.subject, participants: group.members });
+    }
+  }
+
+  detach(driver: FakeWhatsAppDriver): void {
+    const me = driver.ownId;
+    if (me !== undefined && this.online.get(me) === driver) this.online.delete(me);
+  }
+
+  routeMessage(sender: FakeWhatsAppDriver, msg: WAMessage, media: WAMedia | undefined): void {
+    const from = sender.ownId;
+    if (from === undefined) return;
+    for (const peer of this.recipients(from, msg.to)) {
+      const isGroup = msg.to.endsWith('@g.us');
+      const quoted = msg._data.quotedStanzaID;
+      const quotedHere = quoted === undefined ? undefined : peer.messageByProtocolId(quoted)?.id._serialized;
+      peer.incomingMessage({
+        from: isGroup ? msg.to : from,
+        ...(isGroup ? { author: from } : {}),
+        body: msg.body,
+        type: msg.type,
+        id: msg.id.id,
+        timestamp: msg.timestamp,
+        mentionedIds: msg.mentionedIds,
+        ...(quotedHere === undefined ? {} : { quoted: quotedHere }),
+        ...(sender.pushname === undefined ? {} : { notifyName: sender.pushname }),
+        ...(msg.location === undefined ? {} : { location: msg.location }),
+        ...(media === undefined ? {} : { media }),
+      });
+    }
+  }
+
+  routeEdit(sender: FakeWhatsAppDriver, protocolId: string, newBody: string): void {
+    this.forEachCopy(sender, protocolId, (peer, id) => peer.editMessage(id, newBody));
+  }
+
+  routeRevoke(sender: FakeWhatsAppDriver, protocolId: string): void {
+    this.forEachCopy(sender, protocolId, (peer, id) => peer.revokeMessage(id));
+  }
+
+  routeReaction(sender: FakeWhatsAppDriver, protocolId: string, reaction: string): void {
+    const senderId = sender.ownId;
+    if (senderId === undefined) return;
+    this.forEachCopy(sender, protocolId, (peer, messageId) =>
+      peer.reactToMessage({ messageId, senderId, reaction }),
+    );
+  }
+
+  private recipients(from: WAId, chat: WAId): FakeWhatsAppDriver[] {
+    const ids = chat.endsWith('@g.us') ? (this.groups.get(chat)?.members ?? []) : [chat];
+    return ids.filter((id) => id !== from).flatMap((id) => this.online.get(id) ?? []);
+  }
+
+  private forEachCopy(
+    sender: FakeWhatsAppDriver,
+    protocolId: string,
+    apply: (peer: FakeWhatsAppDriver, id: string) => void,
+  ): void {
+    for (const peer of this.online.values()) {
+      if (peer === sender) continue;
+      const copy = peer.messageByProtocolId(protocolId);
+      if (copy) apply(peer, copy.id._serialized);
+    }
+  }
+}
