@@ -185,12 +185,16 @@ export class WwebjsDriver implements WhatsAppDriver {
   private readonly client: WAWebJS.Client;
   private readonly events = new DriverEventEmitter();
   private readonly profileDir: string;
+  private readonly sessionId: string;
+  private readonly store: SessionStore;
 
   constructor(
     opts: DriverOptions,
     private readonly config: Required<WwebjsDriverConfig>,
   ) {
     assertValidSessionId(opts.sessionId);
+    this.sessionId = opts.sessionId;
+    this.store = opts.store;
     if (opts.chromium.mode === 'shared') throw new SharedBrowserUnsupportedError();
     const executablePath = findChromium(opts.chromium.path);
     const dataPath = resolve(opts.chromium.dataDir);
@@ -247,6 +251,13 @@ export class WwebjsDriver implements WhatsAppDriver {
   }
 
   async logout(): Promise<void> {
+    if (!this.client.pupPage) {
+      // No page to tell WhatsApp with (never started, or failed to): forget the session here;
+      // the phone keeps listing the device until WhatsApp expires it.
+      await this.store.delete({ session: `RemoteAuth-${this.sessionId}` });
+      await rm(this.profileDir, { recursive: true, force: true });
+      return;
+    }
     // RemoteAuth deletes the stored session and the profile as part of the library's logout.
     await this.client.logout();
   }

@@ -114,3 +114,16 @@ it('bounds initialize() and still closes a browser launched after the deadline',
   await new Promise((r) => setTimeout(r, 2000));
   expect(await eventually(async () => (await processesWithArg(marker)).length === 0, 10_000)).toBe(true);
 }, 20_000);
+
+it('logout() before any start forgets the stored session without a browser', async () => {
+  const kv = new MemoryKeyValue();
+  await kv.set('session/RemoteAuth-gone', Buffer.from('PK zip'));
+  const driver = createWwebjsDriverFactory()({
+    sessionId: 'gone',
+    store: new KvSessionStore(kv),
+    chromium: { dataDir: dir, mode: 'per-session' },
+  });
+  await driver.logout();
+  expect(kv.data.size).toBe(0);
+  expect(await driver.getState()).toBeNull();
+});
