@@ -1,0 +1,41 @@
+import { BridgeError, type LoginRecord, type RemoteSession } from '../../src/sdk';
+import { exampleNetwork, FakeClient } from './client';
+import type { ExampleContext } from './config';
+import { dmId } from './ids';
+import { chatInfo, toMatrix, userInfo } from './to-matrix';
+
+/** The session of a stored login: what Matrix users do goes to its client, the answers to Matrix. */
+export function exampleSession(ctx: ExampleContext, login: LoginRecord): RemoteSession {
+  const client = new FakeClient(ctx);
+  client.onEvent = toMatrix(ctx, login);
+  exampleNetwork.clients.set(login.id, client);
+  const see = (...words: string[]) => void client.seen.push(words.join(' '));
+  const { contacts } = ctx.config;
+  const dm = (chat: string) => ({ chat: { id: chat, receiver: login.id }, info: chatInfo(chat, contacts) });
+  return {
+    async connect() {
+      ctx.setBridgeState(login.id, { state: 'connecting' });
+      if (!String(login.credentials).startsWith('ex-'))
+        throw new BridgeError('bad_credentials', 'token refused');
+      client.self = login.remoteId;
+      ctx.setBridgeState(login.id, { state: 'connected' });
+    },
+    async disconnect() {
+      client.self = undefined;
+      ctx.setBridgeState(login.id, { state: 'transient_disconnect', message: 'disconnected' });
+    },
+    sendMessage: async (portal, msg) => ({ remoteId: client.send(portal.chat.id, msg.body) }),
+    editMessage: async (portal, target, msg) => see('edit', portal.chat.id, target.remoteId, msg.body),
+    redactMessage: async (portal, target) => see('redact', portal.chat.id, target.remoteId),
+    sendReaction: async (portal, target, key) => see('react', portal.chat.id, target.remoteId, key),
+    removeReaction: async (portal, target, key) => see('unreact', portal.chat.id, target.remoteId, key),
+    setTyping: async (portal, typing) => see('typing', portal.chat.id, String(typing)),
+    markRead: async (portal, upTo) => see('read', portal.chat.id, upTo.remoteId),
+    setChatInfo: async (portal, info) => see('chat_info', portal.chat.id, JSON.stringify(info)),
+    onMatrixMembership: async (portal, change) => see(change.membership, portal.chat.id, change.userId),
+    getChatInfo: async (chat) => chatInfo(chat.id, contacts),
+    getUserInfo: async (user) => userInfo(ctx, user.id),
+    resolveIdentifier: async (name) => ({ ...dm(dmId(name)), user: { id: name } }),
+    logout: async () => void exampleNetwork.clients.delete(login.id),
+  };
+}
