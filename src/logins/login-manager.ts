@@ -16,6 +16,8 @@ const ERROR_STATES = new Set(['bad_credentials', 'logged_out', 'unknown_error'])
 export class LoginManager {
   private readonly sessions = new Map<string, RemoteSession>();
   private readonly lastState = new Map<string, string>();
+  /** State updates of one login are applied in the order the module reported them. */
+  private readonly stateChains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -112,7 +114,15 @@ export class LoginManager {
     await this.store.logins.delete(loginId);
   }
 
-  async setState(loginId: string, state: BridgeState): Promise<void> {
+  setState(loginId: string, state: BridgeState): Promise<void> {
+    const next = (this.stateChains.get(loginId) ?? Promise.resolve())
+      .then(() => this.applyState(loginId, state))
+      .catch((err: unknown) => this.log.warn('bridge state not saved', { loginId, error: String(err) }));
+    this.stateChains.set(loginId, next);
+    return next;
+  }
+
+  private async applyState(loginId: string, state: BridgeState): Promise<void> {
     await this.store.logins.setState(loginId, state.state, state.message ?? null);
     const previous = this.lastState.get(loginId);
     this.lastState.set(loginId, state.state);
@@ -135,5 +145,6 @@ export class LoginManager {
   async stopAll(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.disconnect().catch(() => undefined)));
     this.sessions.clear();
+    await Promise.all([...this.stateChains.values()]);
   }
 }

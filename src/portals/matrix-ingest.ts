@@ -13,6 +13,8 @@ export class MatrixIngest {
   private readonly queue: KeyedQueue;
   private readonly done: Batcher<number>;
   private readonly inFlight = new Set<number>();
+  private readonly storing = new Set<Promise<unknown>>();
+  private stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -31,8 +33,16 @@ export class MatrixIngest {
 
   /** Stores a transaction durably; resolves when the homeserver may be told 200. */
   async ingest(txnId: string, events: readonly IncomingEvent[]): Promise<void> {
-    const stored = await this.store.ingest.storeTransaction(txnId, events);
-    for (const ev of stored) this.enqueue(ev);
+    // While shutting down, refuse: the homeserver keeps the transaction and retries it later.
+    if (this.stopped) throw new Error('shutting down');
+    const storing = this.store.ingest.storeTransaction(txnId, events);
+    this.storing.add(storing);
+    try {
+      const stored = await storing;
+      if (!this.stopped) for (const ev of stored) this.enqueue(ev);
+    } finally {
+      this.storing.delete(storing);
+    }
   }
 
   /** Re-queues events stored by an earlier run that were never handled. */
@@ -69,5 +79,15 @@ export class MatrixIngest {
   async idle(): Promise<void> {
     await this.queue.idle();
     await this.done.flush();
+  }
+
+  /**
+   * Stops taking transactions and finishes the events already queued. An event stored but not
+   * queued (a transaction committed while stopping) stays pending and is handled at the next start.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.storing]);
+    await this.idle();
   }
 }

@@ -6,6 +6,7 @@ import type { MatrixSender } from '../sdk/matrix-message';
 import type { MatrixActor, RemoteSession } from '../sdk/session';
 import { toMessageRef } from '../store/message-repo';
 import type { Store } from '../store/store';
+import { InflightSends } from './inflight';
 import { buildMatrixMessage, type BuildDeps } from './matrix-message';
 
 type Ev = {
@@ -21,6 +22,7 @@ type Ev = {
 export interface PortalEventDeps extends BuildDeps {
   readonly store: Store;
   readonly logins: LoginManager;
+  readonly inflight?: InflightSends;
 }
 
 function notSupported(net: NetworkRuntime, what: string): never {
@@ -84,18 +86,22 @@ export class MatrixPortalEvents {
     const msg = await buildMatrixMessage(net, ev, content, sender, { replyTo, threadRoot }, this.d);
     if (!msg) throw new BridgeError('unsupported_content', 'this kind of message cannot be bridged');
     const session = await this.d.logins.sessionFor(net, sender, portal);
-    const result = await session.sendMessage(portal, msg);
-    await this.d.store.messages.insert({
-      network: net.id,
-      receiver: portal.chat.receiver ?? '',
-      remote_id: result.remoteId,
-      part: '',
-      room_id: ev.room_id,
-      event_id: ev.event_id,
-      sender_remote: null,
-      sender_mxid: sender.userId,
-      ts: result.timestamp ?? msg.timestamp,
-    });
+    const send = async () => {
+      const result = await session.sendMessage(portal, msg);
+      await this.d.store.messages.insert({
+        network: net.id,
+        receiver: portal.chat.receiver ?? '',
+        remote_id: result.remoteId,
+        part: '',
+        room_id: ev.room_id,
+        event_id: ev.event_id,
+        sender_remote: null,
+        sender_mxid: sender.userId,
+        ts: result.timestamp ?? msg.timestamp,
+      });
+    };
+    const key = InflightSends.key(net.id, portal.chat.id, portal.chat.receiver);
+    await (this.d.inflight ? this.d.inflight.track(key, send()) : send());
   }
 
   private async edit(

@@ -13,6 +13,7 @@ import type {
 import type { Store } from '../store/store';
 import type { GhostManager } from './ghosts';
 import type { PortalManager, ReadyPortal } from './portals';
+import { InflightSends } from './inflight';
 import { partToContent } from './remote-content';
 import { stableTxnId } from './txn-id';
 
@@ -25,6 +26,7 @@ export interface RemoteHandlerDeps {
   readonly botUserId: string;
   readonly maxFileBytes: number;
   readonly log: Logger;
+  readonly inflight?: InflightSends;
 }
 
 /** Delivers one remote event to Matrix: portal and ghost first, then the event, then the mapping. */
@@ -37,6 +39,8 @@ export class RemoteEventHandler {
       await this.d.ghosts.syncProfile(net.ns, ev.user.id, userId, ev.info);
       return;
     }
+    // Our own sends to this chat first: their mappings make echoes and replies resolvable.
+    await this.d.inflight?.settled(InflightSends.key(net.id, ev.chat.id, ev.chat.receiver));
     const portal = await this.portalFor(
       net,
       ev.chat,
@@ -128,7 +132,7 @@ export class RemoteEventHandler {
       const partId = String(i);
       // Echo of our own send, a duplicate from another puppet, or a replay after a crash.
       if (already.some((m) => m.part === partId || (m.part === '' && i === 0))) continue;
-      const { type, content } = await this.content(net, part, sender);
+      const { type, content } = await this.content(net, part, sender, ev.chat);
       if (threadRoot && threadRoot.room_id === portal.room_id) {
         content['m.relates_to'] = {
           rel_type: 'm.thread',
@@ -158,9 +162,13 @@ export class RemoteEventHandler {
     }
   }
 
-  private async content(net: NetworkRuntime, part: RemotePart, sender: string) {
-    const mentionUserIds =
-      part.kind === 'text' ? (part.mentions ?? []).map((m) => net.ns.ghostUserId(m.id)) : [];
+  private async content(net: NetworkRuntime, part: RemotePart, sender: string, chat: RemoteChatRef) {
+    const mentions = part.kind === 'text' ? (part.mentions ?? []) : [];
+    // A mention of the logged-in account itself is a mention of its Matrix user, not of a ghost.
+    const login = mentions.length > 0 && chat.receiver ? await this.d.store.logins.get(chat.receiver) : null;
+    const mentionUserIds = mentions.map((m) =>
+      login && login.network === net.id && m.id === login.remoteId ? login.userId : net.ns.ghostUserId(m.id),
+    );
     const loadMedia = net.connector.loadMedia?.bind(net.connector);
     return partToContent(part, {
       media: this.d.media,
@@ -182,7 +190,7 @@ export class RemoteEventHandler {
     const target = targets[0];
     const part = ev.parts[0];
     if (!target || !part || target.room_id !== portal.room_id) return;
-    const { content } = await this.content(net, part, sender);
+    const { content } = await this.content(net, part, sender, ev.chat);
     const fallback: Record<string, unknown> = { ...content, body: `* ${String(content.body)}` };
     if (typeof content.formatted_body === 'string') fallback.formatted_body = `* ${content.formatted_body}`;
     fallback['m.new_content'] = content;

@@ -1,0 +1,148 @@
+import { exampleNetwork } from '../../bridges/example/client';
+import type { TestMatrixClient } from '../harness/matrix-test-client';
+import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
+import { body, command, openManagementRoom, waitForText } from './e2e-helpers';
+
+jest.setTimeout(120_000);
+
+/**
+ * The core, end to end: a real Synapse, the bridge in-process on real Postgres, the example
+ * network. A Matrix user DMs the bot, logs in, starts a chat and talks both ways; everything is
+ * checked through the Matrix client API and the mappings in the database.
+ */
+describe('core e2e with the example network', () => {
+  let h: BridgeHarness;
+  let dana: TestMatrixClient;
+  let bot: string;
+  let mgmt: string;
+  let portal: string;
+  let loginId: string;
+  const alice = '@example_alice:switchboard.test';
+
+  beforeAll(async () => {
+    h = await startBridgeHarness({
+      bridges: { example: { enabled: true, contacts: ['alice', 'bob'], reply_delay_ms: 50 } },
+    });
+    bot = h.bridge.botUserId;
+    dana = await h.user('dana');
+  });
+  afterAll(() => h?.stop());
+
+  it('answers help in the management room', async () => {
+    mgmt = await openManagementRoom(dana, bot);
+    const help = await command(dana, mgmt, bot, 'help', 'Commands:');
+    expect(body(help)).toContain('login <network>');
+    expect(body(help)).toContain('start-chat');
+  });
+
+  it('logs in through the steps, with the QR code as an image, and redacts the secret', async () => {
+    await command(dana, mgmt, bot, 'login example', 'Username?');
+    await command(dana, mgmt, bot, 'dana', 'Token');
+    const tokenEvent = await dana.sendMessage(mgmt, { msgtype: 'm.text', body: 'ex-secrettoken' });
+    const qr = await dana.waitForEvent(
+      mgmt,
+      (e) => e.type === 'm.room.message' && (e.content as { msgtype?: string }).msgtype === 'm.image',
+    );
+    expect(String((qr.content as { url?: string }).url)).toMatch(/^mxc:\/\//);
+    await waitForText(dana, mgmt, 'Logged in to Example as dana', bot);
+    const redacted = await dana.getEvent(mgmt, tokenEvent);
+    expect(redacted.content).toEqual({});
+    const rows = await h.bridge.store.logins.list({ userId: dana.userId });
+    expect(rows).toHaveLength(1);
+    loginId = (rows[0] as { id: string }).id;
+    const raw = await h.bridge.db.query<{ credentials: Uint8Array }>('SELECT credentials FROM login');
+    expect(Buffer.from(raw.rows[0]?.credentials as Uint8Array).toString('latin1')).not.toContain(
+      'ex-secrettoken',
+    );
+    await command(dana, mgmt, bot, 'logins', /Example: dana — connected/);
+  });
+
+  it('starts a chat: a DM portal created by the contact ghost', async () => {
+    const ready = await command(dana, mgmt, bot, 'start-chat example alice', 'Chat ready');
+    const invite = await dana.waitForInvite((i) => body(ready).includes(i.roomId));
+    portal = invite.roomId;
+    await dana.join(portal);
+    const bridgeState = await dana.getState(portal, 'm.bridge', 'switchboard://example/dm%3Aalice');
+    expect(bridgeState).toMatchObject({ bridgebot: bot, protocol: { id: 'example' } });
+  });
+
+  it('bridges a Matrix message out and the contact answer in, with the reply and the mappings', async () => {
+    const sent = await dana.sendMessage(portal, { msgtype: 'm.text', body: 'hello' });
+    const echo = await waitForText(dana, portal, 'echo: hello', alice);
+    expect((echo.content as { 'm.relates_to'?: unknown })['m.relates_to']).toEqual({
+      'm.in_reply_to': { event_id: sent },
+    });
+    const mine = await h.bridge.store.messages.byEventId(sent);
+    expect(mine).toMatchObject({ network: 'example', sender_mxid: dana.userId, room_id: portal });
+    const theirs = await h.bridge.store.messages.byEventId(echo.event_id);
+    expect(theirs).toMatchObject({ network: 'example', sender_remote: 'alice', part: '0' });
+    const seen = exampleNetwork.clients.get(loginId)?.seen ?? [];
+    expect(seen.some((s) => s.startsWith('send dm:alice') && s.endsWith('hello'))).toBe(true);
+  });
+
+  it('bridges remote reactions, edits and deletions into Matrix', async () => {
+    const reacted = await dana.sendMessage(portal, { msgtype: 'm.text', body: 'react' });
+    const reaction = await dana.waitForEvent(portal, (e) => e.type === 'm.reaction' && e.sender === alice);
+    expect(reaction.content).toEqual({
+      'm.relates_to': { rel_type: 'm.annotation', event_id: reacted, key: '👍' },
+    });
+
+    await dana.sendMessage(portal, { msgtype: 'm.text', body: 'edit' });
+    const original = await waitForText(dana, portal, 'echo: edit', alice);
+    const edit = await dana.waitForEvent(
+      portal,
+      (e) =>
+        (e.content as { 'm.relates_to'?: { rel_type?: string } })['m.relates_to']?.rel_type === 'm.replace',
+    );
+    expect(edit.content).toMatchObject({
+      'm.new_content': { body: 'edited: edit' },
+      'm.relates_to': { event_id: original.event_id },
+    });
+
+    await dana.sendMessage(portal, { msgtype: 'm.text', body: 'delete' });
+    const doomed = await waitForText(dana, portal, 'echo: delete', alice);
+    await dana.waitForEvent(portal, (e) => e.type === 'm.room.redaction' && e.redacts === doomed.event_id);
+  });
+
+  it('escapes hostile remote HTML but keeps real formatting', async () => {
+    await dana.sendMessage(portal, { msgtype: 'm.text', body: 'html' });
+    const msg = await waitForText(dana, portal, 'Careful', alice);
+    const html = String((msg.content as { formatted_body?: string }).formatted_body);
+    expect(html).not.toContain('<script');
+    expect(html).not.toMatch(/<b>bold/);
+    expect(html).toContain('<strong>');
+  });
+
+  it('bridges Matrix edits, reactions and redactions out', async () => {
+    const target = await dana.sendMessage(portal, { msgtype: 'm.text', body: 'original text' });
+    await waitForText(dana, portal, 'echo: original text', alice);
+    const mapped = await h.bridge.store.messages.byEventId(target);
+    await dana.sendMessage(portal, {
+      msgtype: 'm.text',
+      body: '* fixed text',
+      'm.new_content': { msgtype: 'm.text', body: 'fixed text' },
+      'm.relates_to': { rel_type: 'm.replace', event_id: target },
+    });
+    const reaction = await dana.sendReaction(portal, target, '🎉');
+    await dana.redact(portal, reaction);
+    await dana.redact(portal, target);
+    const client = exampleNetwork.clients.get(loginId);
+    const want = [
+      `edit dm:alice ${mapped?.remote_id} fixed text`,
+      `react dm:alice ${mapped?.remote_id} 🎉`,
+      `unreact dm:alice ${mapped?.remote_id} 🎉`,
+      `redact dm:alice ${mapped?.remote_id}`,
+    ];
+    for (let i = 0; i < 100 && !want.every((w) => client?.seen.includes(w)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(client?.seen).toEqual(expect.arrayContaining(want));
+  });
+
+  it('delivers a message the contact sends unprompted, and no echo of our own', async () => {
+    await exampleNetwork.contactSays(loginId, 'alice', 'are you there?');
+    await waitForText(dana, portal, 'are you there?', alice);
+    const recent = await dana.messages(portal, { limit: 50 });
+    const helloCopies = recent.filter((e) => e.sender === alice && body(e) === 'hello');
+    expect(helloCopies).toHaveLength(0);
+  });
+});
