@@ -1,6 +1,7 @@
 import { exampleNetwork } from '../../bridges/example/client';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
+import { BACKENDS } from '../support/databases';
 import { body, command, openManagementRoom, waitForText } from './e2e-helpers';
 
 jest.setTimeout(120_000);
@@ -10,7 +11,7 @@ jest.setTimeout(120_000);
  * network. A Matrix user DMs the bot, logs in, starts a chat and talks both ways; everything is
  * checked through the Matrix client API and the mappings in the database.
  */
-describe('core e2e with the example network', () => {
+describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => {
   let h: BridgeHarness;
   let dana: TestMatrixClient;
   let bot: string;
@@ -21,6 +22,7 @@ describe('core e2e with the example network', () => {
 
   beforeAll(async () => {
     h = await startBridgeHarness({
+      backend,
       bridges: { example: { enabled: true, contacts: ['alice', 'bob'], reply_delay_ms: 50 } },
     });
     bot = h.bridge.botUserId;
