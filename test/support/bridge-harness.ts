@@ -31,6 +31,8 @@ export interface HarnessOptions {
   /** Modules given directly (third-party loading is tested separately). */
   readonly modules?: ReadonlyMap<string, BridgeModule<never>>;
   readonly extraConfig?: Record<string, unknown>;
+  /** Routes the bridge's homeserver traffic elsewhere (e.g. through a proxy that can fail). */
+  readonly homeserverUrl?: (synapseUrl: string) => Promise<string>;
 }
 
 export interface BridgeHarness {
@@ -82,11 +84,10 @@ export async function startBridgeHarness(o: HarnessOptions): Promise<BridgeHarne
     appserviceRegistrations: [renderRegistrationYaml(registration)],
     serverName: domain,
   });
-  const config = parseConfig(
-    stringify({ ...raw, homeserver: { url: synapse.baseUrl, domain } }),
-    'test config',
-    { env: {} },
-  );
+  const hsUrl = o.homeserverUrl ? await o.homeserverUrl(synapse.baseUrl) : synapse.baseUrl;
+  const config = parseConfig(stringify({ ...raw, homeserver: { url: hsUrl, domain } }), 'test config', {
+    env: {},
+  });
   const log = createLogger(config.logging);
   const make = async () => {
     const b = await Bridge.create({
