@@ -24,7 +24,10 @@ export function exampleSession(ctx: ExampleContext, login: LoginRecord): RemoteS
       client.self = undefined;
       ctx.setBridgeState(login.id, { state: 'transient_disconnect', message: 'disconnected' });
     },
-    sendMessage: async (portal, msg) => ({ remoteId: client.send(portal.chat.id, msg.body) }),
+    async sendMessage(portal, msg) {
+      const file = msg.media ? ` [${msg.media.filename}: ${(await msg.media.download()).length} bytes]` : '';
+      return { remoteId: client.send(portal.chat.id, msg.body + file) };
+    },
     editMessage: async (portal, target, msg) => see('edit', portal.chat.id, target.remoteId, msg.body),
     redactMessage: async (portal, target) => see('redact', portal.chat.id, target.remoteId),
     sendReaction: async (portal, target, key) => see('react', portal.chat.id, target.remoteId, key),

@@ -140,6 +140,44 @@ describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => 
     expect(client?.seen).toEqual(expect.arrayContaining(want));
   });
 
+  it('carries media both ways through the authenticated media API', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+      'base64',
+    );
+    const mxc = await dana.uploadMedia(new Uint8Array(png), 'image/png', 'dot.png');
+    await dana.sendMessage(portal, {
+      msgtype: 'm.image',
+      body: 'dot.png',
+      url: mxc,
+      info: { mimetype: 'image/png', size: png.length },
+    });
+    await waitForText(dana, portal, `[dot.png: ${png.length} bytes]`, alice);
+
+    await dana.sendMessage(portal, { msgtype: 'm.text', body: 'image' });
+    const image = await dana.waitForEvent(
+      portal,
+      (e) => e.sender === alice && (e.content as { msgtype?: string }).msgtype === 'm.image',
+    );
+    const url = String((image.content as { url?: string }).url);
+    const downloaded = await dana.downloadMedia(url);
+    expect(downloaded.data.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('syncs ghost profiles, re-uploading the avatar only when it changed', async () => {
+    const profile = await dana.getProfile(alice);
+    expect(profile.displayname).toBe('Alice Example');
+    expect(profile.avatar_url).toMatch(/^mxc:\/\//);
+    await dana.sendMessage(portal, { msgtype: 'm.text', body: 'rename' });
+    for (let i = 0; i < 50 && (await dana.getProfile(alice)).displayname === 'Alice Example'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const renamed = await dana.getProfile(alice);
+    expect(renamed.displayname).not.toBe('Alice Example');
+    expect(renamed.avatar_url).toBe(profile.avatar_url);
+    await dana.sendMessage(portal, { msgtype: 'm.text', body: 'rename' }); // back to the default name
+  });
+
   it('delivers a message the contact sends unprompted, and no echo of our own', async () => {
     await exampleNetwork.contactSays(loginId, 'alice', 'are you there?');
     await waitForText(dana, portal, 'are you there?', alice);
