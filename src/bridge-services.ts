@@ -3,10 +3,13 @@ import { LoginDialog } from './commands/login-dialog';
 import { permissionFor } from './config/permissions';
 import type { Config } from './config/types';
 import { LoginManager } from './logins/login-manager';
+import { LoginSessions } from './logins/login-sessions';
 import { MatrixClient } from './matrix/client';
 import { MatrixHttp } from './matrix/http';
 import { MatrixMedia } from './matrix/media';
 import { MediaProxy } from './matrix/media-proxy';
+import { observeHandler, observePortalEvents } from './metrics/instrument';
+import type { BridgeObserver } from './metrics/observer';
 import type { NetworkRuntime } from './modules/runtime';
 import { GhostManager } from './portals/ghosts';
 import { MatrixIngest } from './portals/matrix-ingest';
@@ -17,6 +20,9 @@ import { Notifier } from './portals/notifier';
 import { PortalManager } from './portals/portals';
 import { RemoteEventHandler } from './portals/remote-handler';
 import { RemoteOutbox } from './portals/remote-outbox';
+import { pageUrl } from './provisioning/page-url';
+import { TokenStore } from './provisioning/token-store';
+import { webCommand } from './provisioning/web-command';
 import type { Logger } from './sdk/context';
 import type { Store } from './store/store';
 import { createHash } from 'node:crypto';
@@ -30,6 +36,10 @@ export interface BridgeServices {
   readonly portals: PortalManager;
   readonly notifier: Notifier;
   readonly logins: LoginManager;
+  /** The login step machine, shared by the management room and the provisioning API. */
+  readonly loginSessions: LoginSessions;
+  /** Provisioning sessions and the `web` command's one-time codes. */
+  readonly tokens: TokenStore;
   readonly outbox: RemoteOutbox;
   readonly router: MatrixRouter;
   readonly ingest: MatrixIngest;
@@ -42,14 +52,16 @@ export function wireServices(
   store: Store,
   networks: ReadonlyMap<string, NetworkRuntime>,
   log: Logger,
-  onTiming?: (method: string, status: number, ms: number) => void,
+  observer?: BridgeObserver,
 ): BridgeServices {
   const botUserId = `@${config.appservice.bot.localpart}:${config.homeserver.domain}`;
   const http = new MatrixHttp({
     baseUrl: homeserverUrl,
     asToken: config.appservice.as_token,
     log: log.child({ component: 'matrix-http' }),
-    ...(onTiming ? { onTiming } : {}),
+    ...(observer
+      ? { onTiming: (m: string, st: number, ms: number) => observer.homeserverRequest(m, st, ms) }
+      : {}),
   });
   const client = new MatrixClient(http);
   const media = new MatrixMedia(http);
@@ -79,15 +91,24 @@ export function wireServices(
     maxFileBytes: config.media.max_file_bytes,
     log,
   });
-  const outbox = new RemoteOutbox(store, handler, networks, log.child({ component: 'outbox' }));
+  const outbox = new RemoteOutbox(
+    store,
+    handler,
+    networks,
+    log.child({ component: 'outbox' }),
+    (net, _t, ok) => observer?.bridged('remote_to_matrix', net, ok, ok ? undefined : 'rejected'),
+  );
   const permission = (userId: string) => permissionFor(userId, config.permissions);
   const isOurs = (userId: string) =>
     userId === botUserId || [...networks.values()].some((n) => n.ns.remoteUserIdOf(userId) !== null);
-  const dialog = new LoginDialog(logins, notifier, media, client, botUserId, log);
+  const loginSessions = new LoginSessions(logins, log.child({ component: 'login-sessions' }));
+  const dialog = new LoginDialog(loginSessions, notifier, media, client, botUserId, log);
+  const tokens = new TokenStore(store.db);
   const commands = new CommandProcessor(
     { networks, logins, dialog, portals, store, client, botUserId },
     notifier,
     log.child({ component: 'commands' }),
+    config.provisioning.enabled ? [webCommand(tokens, pageUrl(config))] : [],
   );
   const membership = new MembershipHandler({
     store,
@@ -109,6 +130,7 @@ export function wireServices(
     ghostByUserId: (u) => store.ghosts.byUserId(u),
     ...(proxy ? { proxy } : {}),
   });
+  if (observer) observePortalEvents(portalEvents, observer);
   const router = new MatrixRouter({
     store,
     client,
@@ -123,7 +145,11 @@ export function wireServices(
     log,
     ...(proxy ? { proxy } : {}),
   });
-  const ingest = new MatrixIngest(store, (ev) => router.handle(ev), log.child({ component: 'ingest' }));
+  const ingest = new MatrixIngest(
+    store,
+    observeHandler((ev) => router.handle(ev), observer),
+    log.child({ component: 'ingest' }),
+  );
   return {
     client,
     media,
@@ -132,6 +158,8 @@ export function wireServices(
     portals,
     notifier,
     logins,
+    loginSessions,
+    tokens,
     outbox,
     router,
     ingest,

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type express from 'express';
 import { createAppserviceApp, listen } from './appservice/server';
 import { wireServices, type BridgeServices } from './bridge-services';
 import { validateBridgeSection } from './config/load';
@@ -9,9 +10,13 @@ import { SecretBox } from './crypto/secret-box';
 import { createLogger } from './logging/logger';
 import { discoverHomeserver } from './matrix/well-known';
 import { NetworkNamespace } from './matrix/namespaces';
+import { BridgeMetrics } from './metrics/bridge-metrics';
+import { Readiness } from './metrics/readiness';
+import { createMetricsApp, healthRoutes, startMetricsServer } from './metrics/server';
 import { createModuleContext } from './modules/context';
 import { loadModule } from './modules/loader';
 import type { NetworkRuntime } from './modules/runtime';
+import { createProvisioning } from './provisioning/setup';
 import type { Logger } from './sdk/context';
 import type { BridgeModule } from './sdk/module';
 import type { Database } from './store/database';
@@ -40,6 +45,7 @@ export function prefixesOf(id: string, section: Record<string, unknown>): { ghos
  */
 export class Bridge {
   private server: Server | null = null;
+  private metricsServer: Server | null = null;
   readonly botUserId: string;
 
   private constructor(
@@ -49,6 +55,8 @@ export class Bridge {
     readonly networks: ReadonlyMap<string, NetworkRuntime>,
     readonly services: BridgeServices,
     readonly log: Logger,
+    /** Present when `metrics.enabled`; the provisioning app when `provisioning.enabled`. */
+    readonly ops: { readonly metrics?: BridgeMetrics; readonly provisioning?: express.Express } = {},
   ) {
     this.botUserId = `@${config.appservice.bot.localpart}:${config.homeserver.domain}`;
   }
@@ -72,7 +80,8 @@ export class Bridge {
     });
     const store = new Store(db, new SecretBox(config.database.encryption_key));
     const networks = new Map<string, NetworkRuntime>();
-    const services = wireServices(config, homeserverUrl, store, networks, log);
+    const metrics = config.metrics.enabled ? new BridgeMetrics() : undefined;
+    const services = wireServices(config, homeserverUrl, store, networks, log, metrics);
     for (const { id, mod, section } of loaded) {
       const p = prefixesOf(id, section);
       const ns = new NetworkNamespace(id, config.homeserver.domain, p.ghost, p.alias);
@@ -94,7 +103,13 @@ export class Bridge {
         displayName: mod.manifest.displayName,
       });
     }
-    return new Bridge(config, db, store, networks, services, log);
+    const provisioning = config.provisioning.enabled
+      ? createProvisioning(config, homeserverUrl, store, networks, services, log)
+      : undefined;
+    return new Bridge(config, db, store, networks, services, log, {
+      ...(metrics ? { metrics } : {}),
+      ...(provisioning ? { provisioning } : {}),
+    });
   }
 
   get port(): number {
@@ -103,20 +118,42 @@ export class Bridge {
 
   async start(): Promise<void> {
     const { services: s, config } = this;
+    const { metrics, provisioning } = this.ops;
+    const readiness = new Readiness(this.db, () => s.client.ping(config.appservice.id));
     const app = createAppserviceApp(
       {
-        ingest: (txnId, events) => s.ingest.ingest(txnId, events),
+        ingest: async (txnId, events) => {
+          await s.ingest.ingest(txnId, events).catch((err: unknown) => {
+            metrics?.transaction(events.length, false);
+            throw err;
+          });
+          metrics?.transaction(events.length, true);
+        },
         ephemeral: (events) => {
           for (const ev of events) void s.router.ephemeral(ev).catch(() => undefined);
         },
         queryUser: (userId) => this.queryUser(userId),
         queryAlias: (alias) => this.queryAlias(alias),
-        ...(s.proxy ? { mount: (a) => s.proxy?.mount(a) } : {}),
+        mount: (a) => {
+          s.proxy?.mount(a);
+          a.use(healthRoutes(readiness));
+          if (provisioning) a.use(config.provisioning.prefix, provisioning);
+        },
       },
       { hsToken: config.appservice.hs_token, maxBodyBytes: config.appservice.max_body_bytes, log: this.log },
     );
     this.server = await listen(app, config.appservice.port, config.appservice.bind);
     await this.prepareBot();
+    if (metrics) {
+      metrics.attach({
+        db: this.db,
+        networks: () => [...this.networks.keys()],
+        ingestDepth: () => s.ingest.depth,
+        outboxDepth: () => s.outbox.depth,
+      });
+      const { port, bind } = config.metrics;
+      this.metricsServer = await startMetricsServer(createMetricsApp(metrics, readiness), port, bind);
+    }
     for (const net of this.networks.values()) await net.connector.start();
     await s.logins.startAll();
     const [events, remote] = [await s.ingest.resume(), await s.outbox.replay()];
@@ -179,6 +216,9 @@ export class Bridge {
       server.closeAllConnections(); // keep-alive connections from the homeserver would hold close() open
       await closed;
     }
+    const metricsServer = this.metricsServer;
+    if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+    await this.services.loginSessions.stopAll();
     await this.services.ingest.idle();
     await this.services.outbox.stop();
     await this.services.logins.stopAll();

@@ -1,31 +1,30 @@
 import QRCode from 'qrcode';
-import type { LoginManager } from '../logins/login-manager';
+import { checkField, type LoginAttempt, type LoginSessions } from '../logins/login-sessions';
 import type { MatrixClient } from '../matrix/client';
 import type { MatrixMedia } from '../matrix/media';
 import type { NetworkRuntime } from '../modules/runtime';
 import type { Notifier } from '../portals/notifier';
 import type { Logger } from '../sdk/context';
-import { toBridgeError } from '../sdk/errors';
-import type { LoginField, LoginProcess, LoginStep } from '../sdk/login';
+import type { LoginStep } from '../sdk/login';
 import { stableTxnId } from '../portals/txn-id';
 
 interface Pending {
-  readonly net: NetworkRuntime;
-  readonly process: LoginProcess;
-  readonly fields: readonly LoginField[];
-  readonly values: Record<string, string>;
+  readonly attemptId: string;
   readonly roomId: string;
+  /** Answers collected so far: a chat asks for one field per message. */
+  readonly values: Record<string, string>;
 }
 
 /**
- * Walks a module's login steps in the management room: asks for each field in turn, shows
- * QR codes as an image plus text, waits, and stores the login when it completes.
+ * The management-room view of a login (the step machine itself is `LoginSessions`, shared with
+ * the provisioning API): asks for each field in turn, shows QR codes as an image plus text,
+ * and reports how the login ended.
  */
 export class LoginDialog {
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    private readonly logins: LoginManager,
+    private readonly sessions: LoginSessions,
     private readonly notifier: Notifier,
     private readonly media: MatrixMedia,
     private readonly client: MatrixClient,
@@ -33,8 +32,10 @@ export class LoginDialog {
     private readonly log: Logger,
   ) {}
 
+  /** Whether the user's next message answers a login field rather than being a command. */
   isActive(userId: string): boolean {
-    return this.pending.has(userId);
+    const p = this.pending.get(userId);
+    return !!p && this.sessions.get(p.attemptId)?.status === 'input';
   }
 
   async start(
@@ -43,16 +44,25 @@ export class LoginDialog {
     roomId: string,
     flowId: string,
   ): Promise<void> {
-    await this.cancel(user.userId);
-    const process = (net.connector.startLogin as NonNullable<typeof net.connector.startLogin>)(flowId, user);
-    await this.advance(net, user, roomId, process, () => process.start());
+    this.pending.delete(user.userId);
+    let started = '';
+    const attempt = await this.sessions.start(net, user, flowId, async (a) => {
+      // The first step is shown before `start` returns, so remember the room up front.
+      if (!started) {
+        started = a.id;
+        this.pending.set(user.userId, { attemptId: a.id, roomId, values: {} });
+      }
+      await this.render(roomId, a);
+    });
+    if (!started) this.pending.set(user.userId, { attemptId: attempt.id, roomId, values: {} });
   }
 
   /** A message from a user in the middle of a login: the next field's value. */
   async answer(user: { userId: string; displayName: string }, text: string, eventId: string): Promise<void> {
     const p = this.pending.get(user.userId);
-    if (!p) return;
-    const field = p.fields.find((f) => !(f.id in p.values));
+    const attempt = p ? this.sessions.get(p.attemptId) : undefined;
+    if (!p || attempt?.step?.type !== 'user_input') return;
+    const field = attempt.step.fields.find((f) => !(f.id in p.values));
     if (!field) return;
     if (field.type === 'password' || field.type === 'token') {
       // Do not leave a secret in the room history.
@@ -60,7 +70,7 @@ export class LoginDialog {
         .redact(p.roomId, eventId, { asUser: this.botUserId, txnId: stableTxnId('redact-secret', eventId) })
         .catch(() => undefined);
     }
-    if (field.pattern && !new RegExp(`^(?:${field.pattern})$`).test(text)) {
+    if (checkField(field, text)) {
       await this.notifier.notice(
         p.roomId,
         `That does not look like a valid ${field.label}. Try again, or send \`cancel\`.`,
@@ -68,71 +78,49 @@ export class LoginDialog {
       return;
     }
     p.values[field.id] = text;
-    const next = p.fields.find((f) => !(f.id in p.values));
+    const next = attempt.step.fields.find((f) => !(f.id in p.values));
     if (next) {
       await this.notifier.notice(p.roomId, `${next.label}?`);
       return;
     }
-    const submit = p.process.submit?.bind(p.process);
-    if (!submit) return;
-    await this.advance(p.net, user, p.roomId, p.process, () => submit(p.values));
+    await this.sessions.submit(attempt.id, p.values);
   }
 
+  /** Cancels the user's open login, wherever it was started. */
   async cancel(userId: string): Promise<boolean> {
-    const p = this.pending.get(userId);
-    if (!p) return false;
     this.pending.delete(userId);
-    await p.process.cancel().catch(() => undefined);
-    return true;
+    const open = this.sessions.current(userId);
+    return open ? this.sessions.cancel(open.id) : false;
   }
 
-  private async advance(
-    net: NetworkRuntime,
-    user: { userId: string; displayName: string },
-    roomId: string,
-    process: LoginProcess,
-    next: () => Promise<LoginStep | null>,
-  ): Promise<void> {
-    let step: LoginStep | null;
-    try {
-      step = await next();
-    } catch (err) {
-      this.pending.delete(user.userId);
-      await process.cancel().catch(() => undefined);
-      await this.notifier.notice(
-        roomId,
-        `❌ Login to ${net.displayName} failed: ${toBridgeError(err).message}`,
-      );
-      return;
+  private async render(roomId: string, a: LoginAttempt): Promise<void> {
+    const net = a.network.displayName;
+    if (a.status !== 'input' && a.status !== 'waiting') {
+      if (this.pending.get(a.user.userId)?.attemptId === a.id) this.pending.delete(a.user.userId);
     }
-    if (step === null) return; // cancelled while waiting
-    if (step.type === 'complete') {
-      this.pending.delete(user.userId);
-      const login = await this.logins.complete(net, user, step.login);
-      await this.notifier.notice(
-        roomId,
-        `✅ Logged in to ${net.displayName} as ${login.remoteName || login.remoteId}.`,
-      );
-      return;
+    switch (a.status) {
+      case 'complete':
+        return this.notifier.notice(
+          roomId,
+          `✅ Logged in to ${net} as ${a.login?.remoteName || a.login?.remoteId}.`,
+        );
+      case 'failed':
+        return this.notifier.notice(roomId, `❌ Login to ${net} failed: ${a.error}`);
+      case 'cancelled':
+        return; // the `cancel` command (or the page that replaced this login) says so itself
+      case 'input': {
+        if (a.step?.type !== 'user_input') return;
+        const p = this.pending.get(a.user.userId);
+        if (p?.attemptId === a.id) for (const k of Object.keys(p.values)) delete p.values[k];
+        const first = a.step.fields[0];
+        return this.notifier.notice(
+          roomId,
+          `${a.step.instructions}\n${first ? `${first.label}?` : ''} (send \`cancel\` to stop)`,
+        );
+      }
+      case 'waiting':
+        if (a.step?.type === 'display_and_wait') await this.display(roomId, a.step);
     }
-    if (step.type === 'user_input') {
-      this.pending.set(user.userId, { net, process, fields: step.fields, values: {}, roomId });
-      const first = step.fields[0];
-      await this.notifier.notice(
-        roomId,
-        `${step.instructions}\n${first ? `${first.label}?` : ''} (send \`cancel\` to stop)`,
-      );
-      return;
-    }
-    this.pending.set(user.userId, { net, process, fields: [], values: {}, roomId });
-    await this.display(roomId, step);
-    const wait = process.wait?.bind(process);
-    if (!wait) return;
-    // The wait can take minutes (a phone scanning a QR code): do not hold the room's queue.
-    void this.advance(net, user, roomId, process, async () => {
-      const s = await wait();
-      return this.pending.get(user.userId)?.process === process ? s : null;
-    }).catch((err: unknown) => this.log.warn('login wait failed', { error: String(err) }));
   }
 
   private async display(
@@ -140,9 +128,14 @@ export class LoginDialog {
     step: Extract<LoginStep, { type: 'display_and_wait' }>,
   ): Promise<void> {
     if (step.display.kind === 'qr') {
-      const png = await QRCode.toBuffer(step.display.data, { type: 'png', margin: 2, scale: 6 });
-      const mxc = await this.media.upload(png, 'image/png', 'login-qr.png', this.botUserId);
-      await this.notifier.image(roomId, mxc, 'login-qr.png', { mimetype: 'image/png', size: png.length });
+      try {
+        const png = await QRCode.toBuffer(step.display.data, { type: 'png', margin: 2, scale: 6 });
+        const mxc = await this.media.upload(png, 'image/png', 'login-qr.png', this.botUserId);
+        await this.notifier.image(roomId, mxc, 'login-qr.png', { mimetype: 'image/png', size: png.length });
+      } catch (err) {
+        // The text below still carries the code; a missing picture must not end the login.
+        this.log.warn('could not show the login QR code as an image', { error: String(err) });
+      }
       await this.notifier.notice(roomId, `${step.instructions}\nQR code data: ${step.display.data}`);
     } else {
       await this.notifier.notice(roomId, `${step.instructions}\n${step.display.data}`);

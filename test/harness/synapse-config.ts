@@ -60,8 +60,9 @@ export async function writeHomeserverConfig(opts: HomeserverConfigOptions): Prom
         type: 'http',
         tls: false,
         x_forwarded: false,
-        // `client` also mounts /_synapse/admin, /.well-known and the media repository.
-        resources: [{ names: ['client'], compress: false }],
+        // `client` also mounts /_synapse/admin, /.well-known and the media repository; `openid`
+        // serves /_matrix/federation/v1/openid/userinfo (provisioning API sign-in) without federation.
+        resources: [{ names: ['client', 'openid'], compress: false }],
       },
     ],
     database: { name: 'sqlite3', args: { database: join(dataDir, DB_FILE) } },
