@@ -1,4 +1,5 @@
 import type { ChatKind, JsonObject, PortalInfo, RemoteChatRef } from '../sdk/ids';
+import { LruCache } from './cache';
 import type { Queryable } from './database';
 
 export interface PortalRow {
@@ -27,21 +28,58 @@ export function toPortalInfo(row: PortalRow & { room_id: string }): PortalInfo {
   };
 }
 
-/** Portals: remote chats and the Matrix rooms that stand for them. */
+/** Callers may change what they get (metadata especially); the cached row must not change. */
+const copy = (row: PortalRow | null): PortalRow | null =>
+  row && { ...row, metadata: structuredClone(row.metadata) };
+
+/**
+ * Portals: remote chats and the Matrix rooms that stand for them. Both lookups run for every
+ * bridged event, so rows (and absences) are cached; every write below drops the caches.
+ * All writes to `portal` must go through this class.
+ */
 export class PortalRepo {
-  constructor(private readonly db: Queryable) {}
+  private readonly byKey: LruCache<string, PortalRow | null>;
+  private readonly byRoomId: LruCache<string, PortalRow | null>;
+
+  constructor(
+    private readonly db: Queryable,
+    cacheSize = 10_000,
+  ) {
+    this.byKey = new LruCache(cacheSize);
+    this.byRoomId = new LruCache(cacheSize);
+  }
 
   async get(network: string, chat: RemoteChatRef): Promise<PortalRow | null> {
-    const res = await this.db.query<PortalRow>(
-      'SELECT * FROM portal WHERE network = $1 AND remote_id = $2 AND receiver = $3',
-      [network, chat.id, chat.receiver ?? ''],
-    );
-    return res.rows[0] ?? null;
+    const receiver = chat.receiver ?? '';
+    const row = await this.byKey.load(`${network}\u0000${chat.id}\u0000${receiver}`, async () => {
+      const res = await this.db.query<PortalRow>(
+        'SELECT * FROM portal WHERE network = $1 AND remote_id = $2 AND receiver = $3',
+        [network, chat.id, receiver],
+      );
+      return res.rows[0] ?? null;
+    });
+    return copy(row);
   }
 
   async byRoom(roomId: string): Promise<PortalRow | null> {
-    const res = await this.db.query<PortalRow>('SELECT * FROM portal WHERE room_id = $1', [roomId]);
-    return res.rows[0] ?? null;
+    const row = await this.byRoomId.load(roomId, async () => {
+      const res = await this.db.query<PortalRow>('SELECT * FROM portal WHERE room_id = $1', [roomId]);
+      return res.rows[0] ?? null;
+    });
+    return copy(row);
+  }
+
+  /**
+   * Portal writes are rare (creation, renames, unbridging): any write drops both caches once
+   * it is done (or failed), which also voids loads that started before it.
+   */
+  private async write(sql: string, params: readonly unknown[]): Promise<void> {
+    try {
+      await this.db.query(sql, params);
+    } finally {
+      this.byKey.clear();
+      this.byRoomId.clear();
+    }
   }
 
   async list(network?: string): Promise<PortalRow[]> {
@@ -58,7 +96,7 @@ export class PortalRepo {
     chat: RemoteChatRef,
     row: Partial<PortalRow> & { room_id: string },
   ): Promise<void> {
-    await this.db.query(
+    await this.write(
       `INSERT INTO portal (network, remote_id, receiver, room_id, kind, name, name_set, topic, topic_set, space_room, metadata, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
@@ -89,7 +127,7 @@ export class PortalRepo {
     if (cols.length === 0) return;
     const sets = cols.map((c, i) => `${c} = $${i + 4}`).join(', ');
     const values = cols.map((c) => (c === 'metadata' ? JSON.stringify(patch[c]) : patch[c]));
-    await this.db.query(`UPDATE portal SET ${sets} WHERE network = $1 AND remote_id = $2 AND receiver = $3`, [
+    await this.write(`UPDATE portal SET ${sets} WHERE network = $1 AND remote_id = $2 AND receiver = $3`, [
       network,
       chat.id,
       chat.receiver ?? '',
@@ -98,6 +136,6 @@ export class PortalRepo {
   }
 
   async delete(roomId: string): Promise<void> {
-    await this.db.query('DELETE FROM portal WHERE room_id = $1', [roomId]);
+    await this.write('DELETE FROM portal WHERE room_id = $1', [roomId]);
   }
 }

@@ -102,11 +102,12 @@ describe('crash recovery', () => {
     await dana.sendMessage(portal, { msgtype: 'm.text', body: 'before the crash' });
     await waitForText(dana, portal, 'echo: before the crash');
 
-    // Hold the handler: it reads `portal` after the event is stored and acknowledged.
+    // Hold the handler after the event is stored and acknowledged, before it reaches the module:
+    // portal rows are cached in memory, but the session lookup of a per-login chat reads `login`.
     const locker = new Client({ connectionString: db.url });
     await locker.connect();
     await locker.query('BEGIN');
-    await locker.query('LOCK TABLE portal IN ACCESS EXCLUSIVE MODE');
+    await locker.query('LOCK TABLE login IN ACCESS EXCLUSIVE MODE');
     const eventId = await dana.sendMessage(portal, { msgtype: 'm.text', body: 'survives' });
     let status: number | undefined;
     for (let i = 0; i < 100 && status === undefined; i++) {
