@@ -14,7 +14,19 @@ export interface PortalCreateOptions {
   /** Alias localpart to publish, for portals created on demand through an alias. */
   readonly aliasLocalpart?: string;
   readonly networkDisplayName: string;
+  /** Creates the room as a Matrix space (used for `RemoteChatInfo.space`). */
+  readonly asSpace?: boolean;
 }
+
+/**
+ * `RemoteChatInfo.space`, optionally nested: a module may add `parent` (a Discord category's
+ * guild) and the space is then filed into its parent's space. The SDK type does not declare
+ * `parent` yet; the field is read defensively.
+ */
+export type SpaceRef = NonNullable<RemoteChatInfo['space']> & { readonly parent?: SpaceRef };
+
+/** Spaces are portal rows under this reserved remote id prefix; modules must not mint such ids. */
+export const spaceChatId = (spaceId: string): string => `space:${spaceId}`;
 
 const key = (network: string, chat: RemoteChatRef) =>
   `${network}\u0000${chat.id}\u0000${chat.receiver ?? ''}`;
@@ -71,21 +83,31 @@ export class PortalManager {
       kind === 'dm' && info.dmPartner ? await this.ghosts.ensure(ns, info.dmPartner.id) : undefined;
     const creator = dmCreator ?? this.botUserId;
     const invite = [o.invite, dmCreator ? this.botUserId : undefined].filter((u): u is string => !!u);
+    const space = kind === 'dm' ? undefined : (info.space as SpaceRef | undefined);
+    const spaceRoom = space ? await this.ensureSpace(ns, space, o.networkDisplayName) : undefined;
     const roomId = await this.client.createRoom(
       {
         ...(kind === 'dm' ? {} : { name: info.name }),
         ...(info.topic ? { topic: info.topic } : {}),
         invite,
         isDirect: kind === 'dm',
-        preset: o.aliasLocalpart ? 'public_chat' : 'private_chat',
+        // Spaces are public so that people who joined a portal by alias can browse its siblings.
+        preset: o.aliasLocalpart || o.asSpace ? 'public_chat' : 'private_chat',
         ...(o.aliasLocalpart ? { aliasLocalpart: o.aliasLocalpart } : {}),
+        ...(o.asSpace ? { creationContent: { type: 'm.space' } } : {}),
         initialState: [
-          { type: 'm.bridge', state_key: stateKey, content: bridgeState },
-          { type: 'uk.half-shot.bridge', state_key: stateKey, content: bridgeState },
+          ...(o.asSpace
+            ? []
+            : [
+                { type: 'm.bridge', state_key: stateKey, content: bridgeState },
+                { type: 'uk.half-shot.bridge', state_key: stateKey, content: bridgeState },
+              ]),
+          ...(spaceRoom ? [this.parentState(spaceRoom)] : []),
         ],
       },
       creator,
     );
+    if (spaceRoom) await this.addChild(spaceRoom, roomId);
     // The creator's power comes from the room version (v12 forbids listing creators in `users`),
     // so no override at creation. Ghosts stay at the default 0: they can talk but never reach
     // `notifications.room` (50), so remote text can never ping @room.
@@ -105,9 +127,66 @@ export class PortalManager {
       kind,
       name: info.name ?? null,
       topic: info.topic ?? null,
+      space_room: spaceRoom ?? null,
       metadata: {},
     });
     return (await this.find(ns.network, chat)) as ReadyPortal;
+  }
+
+  /** The room of a space, created once as the portal row `space:<id>` (after its own parent). */
+  async ensureSpace(ns: NetworkNamespace, space: SpaceRef, networkDisplayName: string): Promise<string> {
+    const info: RemoteChatInfo = {
+      kind: 'group',
+      name: space.name,
+      ...(space.parent ? { space: space.parent } : {}),
+    };
+    const portal = await this.ensure(ns, { id: spaceChatId(space.id) }, info, {
+      networkDisplayName,
+      asSpace: true,
+    });
+    return portal.room_id;
+  }
+
+  /** Files an existing portal into the space its chat belongs to now (e.g. a channel changed category). */
+  async fileInSpace(
+    ns: NetworkNamespace,
+    portal: ReadyPortal,
+    space: SpaceRef,
+    networkDisplayName: string,
+  ): Promise<void> {
+    if (portal.kind === 'dm' || portal.remote_id === spaceChatId(space.id)) return;
+    const target = await this.ensureSpace(ns, space, networkDisplayName);
+    if (portal.space_room === target) return;
+    if (portal.space_room) {
+      // Empty content removes the link on both sides (spec: m.space.child without `via` is ignored).
+      await this.client.sendState(portal.space_room, 'm.space.child', portal.room_id, {}, this.botUserId);
+      await this.client.sendState(portal.room_id, 'm.space.parent', portal.space_room, {}, this.botUserId);
+    }
+    const parent = this.parentState(target);
+    await this.client.sendState(
+      portal.room_id,
+      parent.type,
+      parent.state_key,
+      parent.content,
+      this.botUserId,
+    );
+    await this.addChild(target, portal.room_id);
+    const chat = portal.receiver
+      ? { id: portal.remote_id, receiver: portal.receiver }
+      : { id: portal.remote_id };
+    await this.store.portals.update(ns.network, chat, { space_room: target });
+  }
+
+  private get via(): string[] {
+    return [this.botUserId.slice(this.botUserId.indexOf(':') + 1)];
+  }
+
+  private parentState(spaceRoom: string) {
+    return { type: 'm.space.parent', state_key: spaceRoom, content: { via: this.via, canonical: true } };
+  }
+
+  private async addChild(spaceRoom: string, roomId: string): Promise<void> {
+    await this.client.sendState(spaceRoom, 'm.space.child', roomId, { via: this.via }, this.botUserId);
   }
 
   /** In a room a ghost created, the bot needs power to manage it (names, kicks, redactions). */

@@ -234,8 +234,10 @@ export class RemoteEventHandler {
     net: NetworkRuntime,
     portal: ReadyPortal,
     chat: RemoteChatRef,
-    info: { name?: string; topic?: string },
+    info: { name?: string; topic?: string; space?: { id: string; name: string } },
   ): Promise<void> {
+    // The chat may have moved to another space (a Discord channel changed category).
+    if (info.space) await this.d.portals.fileInSpace(net.ns, portal, info.space, net.displayName);
     if (info.name !== undefined && info.name !== portal.name && portal.kind !== 'dm') {
       await this.d.client.sendState(portal.room_id, 'm.room.name', '', { name: info.name }, this.d.botUserId);
       await this.d.store.portals.update(net.id, chat, { name: info.name });
