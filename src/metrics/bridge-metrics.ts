@@ -19,6 +19,8 @@ export interface MetricsSources {
 export class BridgeMetrics implements BridgeObserver {
   readonly registry = new Registry();
   private sources: MetricsSources | null = null;
+  private counts: { at: number; rows: Promise<{ network: string; state: string; n: string }[]> } | null =
+    null;
 
   private readonly txReceived = this.counter(
     'transactions_received_total',
@@ -59,7 +61,7 @@ export class BridgeMetrics implements BridgeObserver {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
     const depth: Gauge<'queue'> = new Gauge({
       name: 'switchboard_queue_depth',
       help: 'Events waiting in memory queues: matrix (Matrix → remote) and outbox (remote → Matrix).',
@@ -87,32 +89,50 @@ export class BridgeMetrics implements BridgeObserver {
         age.set({ queue: 'outbox' }, outbox);
       },
     });
-    const logins = new Gauge({
+    const logins: Gauge<'network' | 'state'> = new Gauge({
       name: 'switchboard_logins',
       help: 'Logins per network and bridge state (connecting, connected, transient_disconnect, ...).',
       labelNames: ['network', 'state'],
       registers: [this.registry],
+      collect: async () => {
+        const rows = await this.loginCounts();
+        logins.reset();
+        for (const row of rows) logins.set({ network: row.network, state: row.state }, Number(row.n));
+      },
     });
     const connected: Gauge<'network'> = new Gauge({
       name: 'switchboard_connected_sessions',
       help: 'Logins whose session reports connected, per network.',
       labelNames: ['network'],
       registers: [this.registry],
-      // Read from the login table, so it also covers sessions another worker owns (DESIGN §10).
       collect: async () => {
-        if (!this.sources) return;
-        const res = await this.sources.db.query<{ network: string; state: string; n: string }>(
-          'SELECT network, state, count(*) AS n FROM login GROUP BY network, state',
-        );
-        logins.reset();
+        const rows = await this.loginCounts();
         connected.reset();
-        for (const net of this.sources.networks()) connected.set({ network: net }, 0);
-        for (const row of res.rows) {
-          logins.set({ network: row.network, state: row.state }, Number(row.n));
+        for (const net of this.sources?.networks() ?? []) connected.set({ network: net }, 0);
+        for (const row of rows)
           if (row.state === 'connected') connected.set({ network: row.network }, Number(row.n));
-        }
       },
     });
+  }
+
+  /**
+   * Logins per network and state, from the login table (so it also covers sessions another
+   * worker owns, DESIGN §10). prom-client collects gauges concurrently: both login gauges of
+   * one scrape share a single query.
+   */
+  private loginCounts(): Promise<{ network: string; state: string; n: string }[]> {
+    const now = Date.now();
+    if (this.counts && now - this.counts.at < 1_000) return this.counts.rows;
+    const db = this.sources?.db;
+    const rows = db
+      ? db
+          .query<{ network: string; state: string; n: string }>(
+            'SELECT network, state, count(*) AS n FROM login GROUP BY network, state',
+          )
+          .then((r) => r.rows)
+      : Promise.resolve([]);
+    this.counts = { at: now, rows };
+    return rows;
   }
 
   attach(sources: MetricsSources): void {

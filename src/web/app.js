@@ -256,13 +256,17 @@ $('openid-form').addEventListener('submit', (e) => {
   void signIn('auth/openid', { access_token: $('openid-token').value.trim() });
 });
 
-window.addEventListener('DOMContentLoaded', () => {
+function boot(onLoad) {
   const code = new URLSearchParams(location.hash.slice(1)).get('code');
   if (code) {
     // Out of the address bar and history: the code is spent now anyway.
     history.replaceState(null, '', location.pathname);
     void signIn('auth/link', { code });
-  } else if (token) {
-    start().catch(() => signedOut());
-  } else signedOut();
-});
+  } else if (!onLoad) return;
+  else if (token) start().catch(() => signedOut());
+  else signedOut();
+}
+
+window.addEventListener('DOMContentLoaded', () => boot(true));
+// A new link opened in the same tab only changes the fragment: no reload, so listen for it.
+window.addEventListener('hashchange', () => boot(false));
