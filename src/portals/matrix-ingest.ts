@@ -51,7 +51,7 @@ export class MatrixIngest {
     let n = 0;
     for (const ev of pending) {
       if (this.inFlight.has(ev.seq)) continue;
-      this.enqueue(ev);
+      this.enqueue({ ...ev, replayed: true });
       n++;
     }
     return n;

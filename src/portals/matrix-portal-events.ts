@@ -33,7 +33,14 @@ function notSupported(net: NetworkRuntime, what: string): never {
 export class MatrixPortalEvents {
   constructor(private readonly d: PortalEventDeps) {}
 
-  async handle(net: NetworkRuntime, portal: PortalInfo, ev: Ev, sender: MatrixSender): Promise<void> {
+  /** `replayed`: the event may have been sent before a crash (see `StoredEvent.replayed`). */
+  async handle(
+    net: NetworkRuntime,
+    portal: PortalInfo,
+    ev: Ev,
+    sender: MatrixSender,
+    o: { replayed?: boolean } = { replayed: true },
+  ): Promise<void> {
     const actor: MatrixActor = { userId: sender.userId, displayName: sender.displayName };
     const relates = (ev.content['m.relates_to'] ?? {}) as Record<string, unknown>;
     if ((ev.type === 'm.room.message' || ev.type === 'm.sticker') && relates.rel_type === 'm.replace') {
@@ -42,7 +49,7 @@ export class MatrixPortalEvents {
     switch (ev.type) {
       case 'm.room.message':
       case 'm.sticker':
-        return this.message(net, portal, ev, sender);
+        return this.message(net, portal, ev, sender, o.replayed !== false);
       case 'm.reaction':
         return this.reaction(net, portal, ev, actor, relates);
       case 'm.room.redaction':
@@ -72,8 +79,10 @@ export class MatrixPortalEvents {
     portal: PortalInfo,
     ev: Ev,
     sender: MatrixSender,
+    replayed: boolean,
   ): Promise<void> {
-    if (await this.d.store.messages.byEventId(ev.event_id)) return; // handled before a crash
+    // Only a replayed event can have been sent already (just before a crash): skip the lookup otherwise.
+    if (replayed && (await this.d.store.messages.byEventId(ev.event_id))) return;
     const relates = (ev.content['m.relates_to'] ?? {}) as Record<string, unknown>;
     const inReplyTo = (relates['m.in_reply_to'] as { event_id?: unknown } | undefined)?.event_id;
     const isThread = relates.rel_type === 'm.thread';

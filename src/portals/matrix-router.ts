@@ -83,6 +83,7 @@ export class MatrixRouter {
         toPortalInfo(portal as PortalRow & { room_id: string }),
         ev,
         await this.sender(ev.room_id, ev.sender),
+        { replayed: stored.replayed === true },
       );
     } catch (err) {
       const e = toBridgeError(err);

@@ -7,6 +7,11 @@ export interface StoredEvent {
   room_id: string;
   body: Record<string, unknown>;
   attempts: number;
+  /**
+   * Stored by an earlier run and picked up again at start-up: it may have been delivered just
+   * before the crash. A fresh event was never seen before (the insert deduplicates by event_id).
+   */
+  replayed?: boolean;
 }
 
 export interface IncomingEvent {
