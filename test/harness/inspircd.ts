@@ -1,0 +1,220 @@
+/**
+ * A real InspIRCd 3 for tests: generated config in a temp dir (template test/irc/inspircd.conf),
+ * loopback listeners on free ports, foreground process, stopped and removed by stop(). With
+ * `withServices` an Atheme is linked to it (test/harness/atheme.ts) for SASL and NickServ.
+ * Also holds the small process helpers both daemons use.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startAtheme, type AthemeServices } from './atheme';
+
+const IRCD_NAME = 'irc.switchboard.test';
+const SERVICES_NAME = 'services.switchboard.test';
+const MODULE_DIR = '/usr/lib/inspircd/modules';
+const READY_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_KEEP = 16_384;
+
+export interface InspircdOptions {
+  /** Client port; a free one when absent. */
+  port?: number;
+  /** Also start Atheme linked to this server, and wait until it offers SASL. */
+  withServices?: boolean;
+}
+
+export interface InspircdServer {
+  readonly host: '127.0.0.1';
+  readonly port: number;
+  /** Server-to-server port Atheme links to. */
+  readonly serverPort: number;
+  /** The server's name, as in the prefix of its numerics. */
+  readonly name: string;
+  /** Present when started with `withServices`. */
+  readonly services: AthemeServices | undefined;
+  /** Stops Atheme and InspIRCd and removes the temp dir. */
+  stop(): Promise<void>;
+  /** Stops InspIRCd (clients see it close) and starts it again on the same ports and config. */
+  restart(): Promise<void>;
+}
+
+export async function startInspircd(opts: InspircdOptions = {}): Promise<InspircdServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-inspircd-'));
+  const port = opts.port ?? (await freePort());
+  const serverPort = await freePort();
+  const linkPassword = `link-${process.pid}-${Date.now()}`;
+  const config = join(dir, 'inspircd.conf');
+  const optional = existsSync(join(MODULE_DIR, 'm_ircv3_msgid.so')) ? '<module name="ircv3_msgid">' : '';
+  await writeFile(
+    config,
+    await renderTemplate('inspircd.conf', {
+      DIR: dir,
+      PORT: String(port),
+      SERVER_PORT: String(serverPort),
+      IRCD_NAME,
+      SERVICES_NAME,
+      LINK_PASSWORD: linkPassword,
+      OPTIONAL_MODULES: optional,
+    }),
+  );
+  const launch = async (): Promise<Daemon> => {
+    // --runasroot: CI runs as root, which InspIRCd otherwise refuses. --nopid: the pid is ours.
+    const args = [
+      '--config',
+      config,
+      '--nofork',
+      '--nopid',
+      ...(process.getuid?.() === 0 ? ['--runasroot'] : []),
+    ];
+    const daemon = Daemon.spawn(binary('inspircd', '/usr/sbin/inspircd'), args, dir);
+    await waitForPort(port, daemon, join(dir, 'ircd.log'));
+    return daemon;
+  };
+
+  let ircd = await launch();
+  let services: AthemeServices | undefined;
+  try {
+    if (opts.withServices) {
+      services = await startAtheme({
+        dir,
+        ircdName: IRCD_NAME,
+        servicesName: SERVICES_NAME,
+        serverPort,
+        linkPassword,
+        clientPort: port,
+      });
+    }
+  } catch (err) {
+    await ircd.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    host: '127.0.0.1',
+    port,
+    serverPort,
+    name: IRCD_NAME,
+    services,
+    async stop() {
+      await services?.stop();
+      await ircd.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await ircd.stop();
+      ircd = await launch();
+      // Atheme relinks by itself (recontime 1 s); SASL is only offered once it has.
+      await services?.waitUntilLinked();
+    },
+  };
+}
+
+/** A foreground child process whose output is kept (the tail) for error messages. */
+export class Daemon {
+  private output = '';
+  private readonly exited: Promise<void>;
+  private readonly killOnExit = (): void => void this.child.kill('SIGKILL');
+
+  private constructor(private readonly child: ChildProcess) {
+    const keep = (chunk: Buffer): void => {
+      this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_KEEP);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', (err) => {
+        this.output += `\n${err.message}`;
+        resolve();
+      });
+    });
+    // A crashed jest worker must not leave IRC daemons behind.
+    process.once('exit', this.killOnExit);
+  }
+
+  static spawn(command: string, args: string[], cwd: string): Daemon {
+    return new Daemon(spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get recentOutput(): string {
+    return this.output;
+  }
+
+  /** SIGTERM, then SIGKILL after STOP_GRACE_MS. */
+  async stop(): Promise<void> {
+    process.removeListener('exit', this.killOnExit);
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<boolean>(
+      (resolve) => (timer = setTimeout(() => resolve(true), STOP_GRACE_MS)),
+    );
+    const killed = await Promise.race([this.exited.then(() => false), gaveUp]);
+    clearTimeout(timer);
+    if (killed) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (opened and closed; the daemons cannot report a port 0 choice). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** test/irc/<name> with every {{KEY}} replaced; a placeholder left over is a harness bug. */
+export async function renderTemplate(name: string, values: Record<string, string>): Promise<string> {
+  const template = await readFile(join(__dirname, '..', 'irc', name), 'utf8');
+  const text = template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+  const missing = /\{\{\w+\}\}/.exec(text);
+  if (missing) throw new Error(`${name}: no value for ${missing[0]}`);
+  return text;
+}
+
+/** The Debian path when present (/usr/sbin is not on every PATH), else the bare name. */
+export function binary(name: string, debianPath: string): string {
+  return existsSync(debianPath) ? debianPath : name;
+}
+
+async function waitForPort(port: number, daemon: Daemon, logFile: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!daemon.running) break;
+    if (await accepts(port)) return;
+    await sleep(50);
+  }
+  const log = await readFile(logFile, 'utf8').catch(() => '');
+  await daemon.stop();
+  throw new Error(
+    `InspIRCd did not accept connections on ${port}:\n${daemon.recentOutput}\n${log.slice(-OUTPUT_KEEP)}`,
+  );
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
