@@ -41,7 +41,9 @@ describe('docker-compose.yml', () => {
       false,
     );
     expect(
-      broken((c) => (c.services.switchboard.depends_on = { postgres: { condition: 'when_ready' } })),
+      broken(
+        (c) => ((c.services.switchboard as Service).depends_on = { postgres: { condition: 'when_ready' } }),
+      ),
     ).toBe(false);
     expect(broken((c) => ((c.services.postgres as Record<string, unknown>).healthcheck = { test: 1 }))).toBe(
       false,
