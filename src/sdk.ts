@@ -12,3 +12,4 @@ export * from './sdk/login';
 export * from './sdk/session';
 export * from './sdk/module';
 export * from './sdk/context';
+export * from './sdk/format';

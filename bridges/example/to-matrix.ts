@@ -1,11 +1,9 @@
-import { BridgeError } from '../../src/sdk';
+import { BridgeError, escapeHtml } from '../../src/sdk';
 import type { LoginRecord, RemoteChatInfo, RemoteEvent, RemotePart, RemoteUserInfo } from '../../src/sdk';
 import { nameOf, pixel, type FakeClient } from './client';
 import type { ExampleContext } from './config';
 import { contactOf, LOBBY } from './ids';
 
-/** Escapes text for HTML. Escape remote text first, then add your own markup. */
-export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** A user's profile; the core fetches the avatar only when `avatarKey` changes. */
 export async function userInfo(ctx: ExampleContext, id: string): Promise<RemoteUserInfo> {
   return { displayName: await nameOf(ctx.kv, id), avatarKey: 'px', fetchAvatar: pixel };

@@ -13,7 +13,7 @@ import { registerUser, TestMatrixClient as Client2 } from '../harness/matrix-tes
 import { startSynapse, type SynapseInstance } from '../harness/synapse';
 import { freePort } from '../support/bridge-harness';
 import { freshDatabaseUrl } from '../support/databases';
-import { body, command, openManagementRoom, waitForText } from './e2e-helpers';
+import { body, loginExample, openManagementRoom, startChat, waitForText } from './e2e-helpers';
 
 jest.setTimeout(180_000);
 
@@ -93,12 +93,8 @@ describe('crash recovery', () => {
     const dana: TestMatrixClient = new Client2(synapse.baseUrl, await registerUser(synapse, 'dana'));
     const bot = `@switchboardbot:${domain}`;
     const mgmt = await openManagementRoom(dana, bot);
-    await command(dana, mgmt, bot, 'login example', 'Username?');
-    await command(dana, mgmt, bot, 'dana', 'Token');
-    await command(dana, mgmt, bot, 'ex-secrettoken', 'Logged in');
-    const ready = await command(dana, mgmt, bot, 'start-chat example alice', 'Chat ready');
-    const portal = (await dana.waitForInvite((i) => body(ready).includes(i.roomId))).roomId;
-    await dana.join(portal);
+    await loginExample(dana, mgmt, bot, 'dana');
+    const portal = await startChat(dana, mgmt, bot, 'example alice');
     await dana.sendMessage(portal, { msgtype: 'm.text', body: 'before the crash' });
     await waitForText(dana, portal, 'echo: before the crash');
 

@@ -52,3 +52,28 @@ export async function command(
   await client.sendMessage(roomId, { msgtype: 'm.text', body: text });
   return waitForText(client, roomId, expect, botUserId);
 }
+
+/** Logs `client` in to the example network through the management room (token `ex-secrettoken`). */
+export async function loginExample(
+  client: TestMatrixClient,
+  roomId: string,
+  botUserId: string,
+  username: string,
+): Promise<void> {
+  await command(client, roomId, botUserId, 'login example', 'Username?');
+  await command(client, roomId, botUserId, username, 'Token');
+  await command(client, roomId, botUserId, 'ex-secrettoken', 'Logged in');
+}
+
+/** `start-chat` through the management room; joins and returns the portal room. */
+export async function startChat(
+  client: TestMatrixClient,
+  roomId: string,
+  botUserId: string,
+  args: string,
+): Promise<string> {
+  const ready = await command(client, roomId, botUserId, `start-chat ${args}`, 'Chat ready');
+  const portal = (await client.waitForInvite((i) => body(ready).includes(i.roomId))).roomId;
+  await client.join(portal);
+  return portal;
+}

@@ -2,7 +2,7 @@ import { exampleNetwork } from '../../bridges/example/client';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
 import { FlakyProxy } from '../support/flaky-proxy';
-import { body, command, openManagementRoom, waitForText } from './e2e-helpers';
+import { body, loginExample, openManagementRoom, startChat, waitForText } from './e2e-helpers';
 
 jest.setTimeout(120_000);
 
@@ -32,12 +32,8 @@ describe('homeserver outage', () => {
     const bot = h.bridge.botUserId;
     dana = await h.user('dana');
     const mgmt = await openManagementRoom(dana, bot);
-    await command(dana, mgmt, bot, 'login example', 'Username?');
-    await command(dana, mgmt, bot, 'dana', 'Token');
-    await command(dana, mgmt, bot, 'ex-secrettoken', 'Logged in');
-    const ready = await command(dana, mgmt, bot, 'start-chat example alice', 'Chat ready');
-    const portal = (await dana.waitForInvite((i) => body(ready).includes(i.roomId))).roomId;
-    await dana.join(portal);
+    await loginExample(dana, mgmt, bot, 'dana');
+    const portal = await startChat(dana, mgmt, bot, 'example alice');
     const loginId = (await h.bridge.store.logins.list({ userId: dana.userId }))[0]?.id as string;
 
     await proxy.down();
