@@ -25,6 +25,8 @@ export interface ChromiumOptions {
   /** Root folder for browser profiles (scratch space; sessions persist through the SessionStore). */
   dataDir: string;
   mode: ChromiumMode;
+  /** `bridges.whatsapp.chromium.args`: extra flags appended after {@link chromiumArgs} (e.g. a proxy). */
+  args?: readonly string[];
 }
 
 export class ChromiumNotFoundError extends Error {
@@ -92,11 +94,15 @@ export function chromiumArgs(runningAsRoot: boolean = process.getuid?.() === 0):
  * Puppeteer launch options. `userDataDir` becomes `--user-data-dir`; leave it out when the
  * caller (whatsapp-web.js's RemoteAuth) sets it itself. `headless: true` adds `--headless=new`.
  */
-export function puppeteerLaunchOptions(executablePath: string, userDataDir?: string): LaunchOptions {
+export function puppeteerLaunchOptions(
+  executablePath: string,
+  userDataDir?: string,
+  extraArgs: readonly string[] = [],
+): LaunchOptions {
   return {
     executablePath,
     headless: true,
-    args: chromiumArgs(),
+    args: [...chromiumArgs(), ...extraArgs],
     ...(userDataDir === undefined ? {} : { userDataDir }),
   };
 }

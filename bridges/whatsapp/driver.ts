@@ -186,6 +186,14 @@ export interface WAContact {
   isBusiness: boolean;
 }
 
+/** whatsapp-web.js `ClientInfo`: the logged-in account (the fields the bridge uses). */
+export interface WAClientInfo {
+  /** Our own id, e.g. `3712345678@c.us`. */
+  wid: WAContactId;
+  /** The name we show to others. */
+  pushname?: string;
+}
+
 /** whatsapp-web.js `Reaction`. */
 export interface WAReaction {
   id: WAMessageId;
@@ -302,6 +310,8 @@ export interface WhatsAppDriver {
 
   /** null before the page is up. */
   getState(): Promise<WAState | null>;
+  /** whatsapp-web.js `client.info`: our own account once `ready` fired; null before. */
+  getClientInfo(): WAClientInfo | null;
   /** Call after the first `qr`; `phoneNumber` is international digits only (e.g. 3712345678). */
   requestPairingCode(phoneNumber: string): Promise<string>;
 

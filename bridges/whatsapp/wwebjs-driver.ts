@@ -16,6 +16,7 @@ import {
   type DriverFactory,
   type DriverOptions,
   type WAChat,
+  type WAClientInfo,
   type WAContact,
   type WAContactId,
   type WAEditOptions,
@@ -208,7 +209,7 @@ export class WwebjsDriver implements WhatsAppDriver {
         onSaveError: config.onBackgroundError,
       }),
       // RemoteAuth sets userDataDir itself and rejects any other.
-      puppeteer: puppeteerLaunchOptions(executablePath),
+      puppeteer: puppeteerLaunchOptions(executablePath, undefined, opts.chromium.args),
       // The default local cache writes `.wwebjs_cache/` into the working directory.
       webVersionCache: { type: 'local', path: join(dataPath, 'web-cache') },
       deviceName: config.deviceName,
@@ -275,6 +276,13 @@ export class WwebjsDriver implements WhatsAppDriver {
   async getState(): Promise<WAState | null> {
     if (!this.client.pupPage) return null;
     return (await this.client.getState()) ?? null;
+  }
+
+  getClientInfo(): WAClientInfo | null {
+    // `info` is set when the client becomes ready; the typings declare it always present.
+    const info = this.client.info as WAWebJS.ClientInfo | undefined;
+    if (!info?.wid) return null;
+    return { wid: toContactId(info.wid), ...(info.pushname ? { pushname: info.pushname } : {}) };
   }
 
   requestPairingCode(phoneNumber: string): Promise<string> {

@@ -16,6 +16,7 @@ import {
   type DriverFactory,
   type DriverOptions,
   type WAChat,
+  type WAClientInfo,
   type WAContact,
   type WAContactId,
   type WAGroupNotification,
@@ -192,6 +193,7 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly chats = new Map<WAId, StoredChat>();
   private readonly contacts = new Map<WAId, FakeContactSpec>();
+  private history: IncomingMessageSpec[] = [];
 
   constructor(opts: DriverOptions, network?: FakeWhatsAppNetwork) {
     assertValidSessionId(opts.sessionId);
@@ -259,6 +261,12 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
       destroyed: null,
     };
     return states[this.phase];
+  }
+
+  getClientInfo(): WAClientInfo | null {
+    this.record('getClientInfo');
+    if (this.phase !== 'ready' || this.me === undefined) return null;
+    return { wid: contactId(this.me), ...(this.ownPushname ? { pushname: this.ownPushname } : {}) };
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {
@@ -404,6 +412,14 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
     this.events.emit('remote_session_saved');
   }
 
+  /**
+   * Messages the account already has when it links (its chat history on the phone): stored
+   * without events when the driver becomes ready, so only fetchMessages() (backfill) sees them.
+   */
+  seedHistory(messages: IncomingMessageSpec[]): void {
+    this.history.push(...messages);
+  }
+
   /** Login failed (e.g. a corrupt restored session). */
   authFailure(message = 'Unable to log in. Are the session details valid?'): void {
     this.phase = 'disconnected';
@@ -450,30 +466,7 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
 
   /** A message from someone else: `message_create`, then `message`. */
   incomingMessage(spec: IncomingMessageSpec): WAMessage {
-    const me = this.requireReady();
-    if (isGroupId(spec.from) && spec.author === undefined) {
-      throw new Error('FakeWhatsAppDriver: group messages need an author');
-    }
-    const pid = spec.id ?? nextProtocolId();
-    const stored: StoredMessage = {
-      id: messageId(false, spec.from, pid, spec.author),
-      from: spec.from,
-      to: me,
-      body: spec.body ?? '',
-      type: spec.type ?? (spec.media ? mediaType(spec.media) : spec.location ? 'location' : 'chat'),
-      timestamp: spec.timestamp ?? now(),
-      ack: 1,
-      fromMe: false,
-      mentionedIds: spec.mentionedIds ?? [],
-    };
-    if (spec.author !== undefined) stored.author = spec.author;
-    if (spec.media !== undefined) stored.media = spec.media;
-    if (spec.quoted !== undefined) stored.quotedId = spec.quoted;
-    if (spec.notifyName !== undefined) stored.notifyName = spec.notifyName;
-    if (spec.location !== undefined) stored.location = spec.location;
-    this.remember(stored);
-    const chat = this.ensureChat(spec.from, spec.notifyName);
-    chat.unreadCount += 1;
+    const stored = this.storeIncoming(spec);
     this.events.emit('message_create', this.snapshot(stored));
     this.events.emit('message', this.snapshot(stored));
     return this.snapshot(stored);
@@ -591,6 +584,7 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
 
   private becomeReady(): void {
     this.phase = 'ready';
+    for (const spec of this.history.splice(0)) this.storeIncoming(spec);
     this.network?.attach(this);
     this.events.emit('authenticated');
     this.events.emit('ready');
@@ -599,6 +593,34 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
   private async deleteStoredSession(): Promise<void> {
     const session = this.sessionName;
     if (await this.store.sessionExists({ session })) await this.store.delete({ session });
+  }
+
+  private storeIncoming(spec: IncomingMessageSpec): StoredMessage {
+    const me = this.requireReady();
+    if (isGroupId(spec.from) && spec.author === undefined) {
+      throw new Error('FakeWhatsAppDriver: group messages need an author');
+    }
+    const pid = spec.id ?? nextProtocolId();
+    const stored: StoredMessage = {
+      id: messageId(false, spec.from, pid, spec.author),
+      from: spec.from,
+      to: me,
+      body: spec.body ?? '',
+      type: spec.type ?? (spec.media ? mediaType(spec.media) : spec.location ? 'location' : 'chat'),
+      timestamp: spec.timestamp ?? now(),
+      ack: 1,
+      fromMe: false,
+      mentionedIds: spec.mentionedIds ?? [],
+    };
+    if (spec.author !== undefined) stored.author = spec.author;
+    if (spec.media !== undefined) stored.media = spec.media;
+    if (spec.quoted !== undefined) stored.quotedId = spec.quoted;
+    if (spec.notifyName !== undefined) stored.notifyName = spec.notifyName;
+    if (spec.location !== undefined) stored.location = spec.location;
+    this.remember(stored);
+    const chat = this.ensureChat(spec.from, spec.notifyName);
+    chat.unreadCount += 1;
+    return stored;
   }
 
   private storeOwn(me: WAId, spec: OwnMessageSpec): StoredMessage {
