@@ -6,9 +6,7 @@
  * nothing a WhatsApp user types can become markup (the core sanitises again on top).
  */
 import { parseDocument } from 'htmlparser2';
-
-export const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeHtml, pill } from '../../src/sdk';
 
 /** A mentioned user: `token` is what follows `@` in WhatsApp text (the number or lid). */
 export interface MentionTarget {
@@ -17,9 +15,6 @@ export interface MentionTarget {
   /** The Matrix user the pill points at (the ghost, or the Matrix user for ourselves). */
   readonly userId: string;
 }
-
-export const pill = (userId: string, name: string): string =>
-  `<a href="https://matrix.to/#/${encodeURIComponent(userId)}">${escapeHtml(name)}</a>`;
 
 // A marker counts only at a word edge, with no space just inside it (as WhatsApp renders it).
 const EDGE = String.raw`(^|[\s\p{P}\p{S}])`;
