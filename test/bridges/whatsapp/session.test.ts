@@ -121,4 +121,29 @@ describe('WhatsAppSession', () => {
       { type: 'read', chat: portal.chat, sender: { id: '3798765432' }, upToId: sent.remoteId },
     ]);
   });
+
+  it('bridges only the chats the config asks for; status broadcasts only when enabled', async () => {
+    for (const [config, expected] of [
+      [{ bridge_chats: 'dms', bridge_status_broadcasts: false }, ['3798765432@c.us']],
+      [
+        { bridge_chats: 'groups', bridge_status_broadcasts: true },
+        ['120363000000000001@g.us', 'status@broadcast'],
+      ],
+    ] as const) {
+      const ctx = stubContext({ ...config, backfill: { messages: 0, chats: 0 } });
+      const rec = recordingFactory();
+      const pool = new ClientPool(ctx, rec.factory);
+      const { driver, record: login } = await loggedIn(ctx, pool, rec);
+      await new WhatsAppSession(ctx, pool, login, fetch).connect();
+      const group = driver.addGroup({ id: '120363000000000001@g.us', subject: 'G', participants: [] });
+      driver.incomingMessage({ from: '3798765432@c.us', body: 'dm' });
+      driver.incomingMessage({ from: group, author: '3798765432@c.us', body: 'group' });
+      driver.incomingMessage({ from: 'status@broadcast', author: '3798765432@c.us', body: 'status' });
+      await pool.byLogin.get('l1')?.idle();
+      const chats = ctx.events
+        .filter((e) => e.type === 'message')
+        .map((e) => (e.type === 'message' ? e.chat.id : ''));
+      expect(chats).toEqual(expected);
+    }
+  });
 });
