@@ -64,7 +64,8 @@ export function authenticate(d: AuthDeps) {
     if (token === null) throw fail('M_MISSING_TOKEN', 'missing `Authorization: Bearer <token>` header');
     let caller: Caller;
     if (secret && timingSafeEqual(digest(token), secret)) {
-      const asUser = typeof req.query.user_id === 'string' ? req.query.user_id : null;
+      const raw = req.query.user_id;
+      const asUser = raw === undefined ? null : typeof raw === 'string' ? raw : '';
       if (asUser !== null && !USER_ID.test(asUser))
         throw new ApiError(
           400,

@@ -16,10 +16,11 @@ export function webCommand(tokens: TokenStore, pageUrl: string): Command {
     async run(ctx) {
       const code = await tokens.issueLinkCode(ctx.userId);
       const link = `${pageUrl}#code=${code}`;
+      const href = link.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
       const minutes = Math.round(LINK_TTL_MS / 60_000);
       await ctx.reply(
         `Open this link within ${minutes} minutes to sign in to the bridge's web page; it works once and only for you: ${link}`,
-        `Open <a href="${link}">this link</a> within ${minutes} minutes to sign in to the bridge's web page; it works once and only for you.`,
+        `Open <a href="${href}">this link</a> within ${minutes} minutes to sign in to the bridge's web page; it works once and only for you.`,
       );
     },
   };
