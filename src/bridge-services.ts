@@ -12,6 +12,7 @@ import { observeHandler, observePortalEvents } from './metrics/instrument';
 import type { BridgeObserver } from './metrics/observer';
 import type { NetworkRuntime } from './modules/runtime';
 import { GhostManager } from './portals/ghosts';
+import { InflightSends } from './portals/inflight';
 import { MatrixIngest } from './portals/matrix-ingest';
 import { MatrixPortalEvents } from './portals/matrix-portal-events';
 import { MatrixRouter } from './portals/matrix-router';
@@ -21,6 +22,7 @@ import { PortalManager } from './portals/portals';
 import { RemoteEventHandler } from './portals/remote-handler';
 import { RemoteOutbox } from './portals/remote-outbox';
 import { pageUrl } from './provisioning/page-url';
+import { PortalActions } from './provisioning/portal-actions';
 import { TokenStore } from './provisioning/token-store';
 import { webCommand } from './provisioning/web-command';
 import type { Logger } from './sdk/context';
@@ -40,6 +42,8 @@ export interface BridgeServices {
   readonly loginSessions: LoginSessions;
   /** Provisioning sessions and the `web` command's one-time codes. */
   readonly tokens: TokenStore;
+  /** Link, unlink and start chats: shared by the commands and the provisioning API. */
+  readonly actions: PortalActions;
   readonly outbox: RemoteOutbox;
   readonly router: MatrixRouter;
   readonly ingest: MatrixIngest;
@@ -81,7 +85,9 @@ export function wireServices(
     (u, t) => notifier.toUser(u, t),
     log.child({ component: 'logins' }),
   );
+  const inflight = new InflightSends();
   const handler = new RemoteEventHandler({
+    inflight,
     store,
     client,
     media,
@@ -104,8 +110,9 @@ export function wireServices(
   const loginSessions = new LoginSessions(logins, log.child({ component: 'login-sessions' }));
   const dialog = new LoginDialog(loginSessions, notifier, media, client, botUserId, log);
   const tokens = new TokenStore(store.db);
+  const actions = new PortalActions({ store, client, logins, portals, botUserId });
   const commands = new CommandProcessor(
-    { networks, logins, dialog, portals, store, client, botUserId },
+    { networks, logins, dialog, portals, store, client, botUserId, actions },
     notifier,
     log.child({ component: 'commands' }),
     config.provisioning.enabled ? [webCommand(tokens, pageUrl(config))] : [],
@@ -123,6 +130,7 @@ export function wireServices(
     log,
   });
   const portalEvents = new MatrixPortalEvents({
+    inflight,
     store,
     logins,
     media,
@@ -158,6 +166,7 @@ export function wireServices(
     portals,
     notifier,
     logins,
+    actions,
     loginSessions,
     tokens,
     outbox,

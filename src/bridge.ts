@@ -219,7 +219,7 @@ export class Bridge {
     const metricsServer = this.metricsServer;
     if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
     await this.services.loginSessions.stopAll();
-    await this.services.ingest.idle();
+    await this.services.ingest.stop();
     await this.services.outbox.stop();
     await this.services.logins.stopAll();
     for (const net of this.networks.values()) await net.connector.stop().catch(() => undefined);

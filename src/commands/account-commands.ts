@@ -1,4 +1,3 @@
-import { BridgeError } from '../sdk/errors';
 import type { Command } from './types';
 import { findNetwork, networkList, type CommandDeps } from './deps';
 
@@ -98,20 +97,8 @@ export function chatCommands(deps: CommandDeps): Command[] {
           return ctx.reply(
             `Usage: start-chat <network> <identifier>. Networks: ${networkList(deps, () => true)}`,
           );
-        const session = await deps.logins.sessionFor(
-          net,
-          { userId: ctx.userId, displayName: ctx.displayName },
-          null,
-        );
-        if (!session.resolveIdentifier)
-          throw new BridgeError('not_supported', `${net.displayName} does not support starting chats`);
-        const resolved = await session.resolveIdentifier(identifier);
-        const existing = await deps.portals.find(net.id, resolved.chat);
-        const portal = await deps.portals.ensure(net.ns, resolved.chat, resolved.info, {
-          invite: ctx.userId,
-          networkDisplayName: net.displayName,
-        });
-        if (existing) await deps.client.invite(portal.room_id, ctx.userId, deps.botUserId);
+        const actor = { userId: ctx.userId, displayName: ctx.displayName };
+        const { portal } = await deps.actions.startChat(net, actor, identifier);
         await ctx.reply(`Chat ready: https://matrix.to/#/${portal.room_id}`);
       },
     },

@@ -1,4 +1,3 @@
-import { toPortalInfo } from '../store/portal-repo';
 import type { Command } from './types';
 import { findNetwork, networkList, type CommandDeps } from './deps';
 
@@ -17,35 +16,14 @@ export function adminCommands(deps: CommandDeps): Command[] {
         if (!net || !chatId || !roomRef) {
           return ctx.reply(`Usage: ${this.usage}. Networks: ${networkList(deps, () => true)}`);
         }
-        const roomId = await deps.client.join(roomRef, deps.botUserId);
-        if (await deps.store.portals.byRoom(roomId))
-          return ctx.reply('That room is already bridged; `unbridge` it first.');
-        const chat = { id: chatId };
-        const existing = await deps.portals.find(net.id, chat);
-        if (existing)
-          return ctx.reply(`${chatId} is already bridged to https://matrix.to/#/${existing.room_id}`);
-        const session = await deps.logins.sessionFor(
+        const portal = await deps.actions.link(
           net,
           { userId: ctx.userId, displayName: ctx.displayName },
-          null,
+          chatId,
+          roomRef,
         );
-        // A module that can look the chat up refuses ids that do not exist; others take it on trust.
-        const info = (await session.getChatInfo?.(chat)) ?? {};
-        await deps.store.portals.insert(net.id, chat, {
-          room_id: roomId,
-          kind: info.kind ?? 'channel',
-          name: info.name ?? null,
-          metadata: {},
-        });
-        const portal = await deps.portals.find(net.id, chat);
-        if (portal)
-          await session.onMatrixMembership?.(toPortalInfo(portal), {
-            userId: ctx.userId,
-            displayName: ctx.displayName,
-            membership: 'join',
-          });
         await ctx.reply(
-          `Bridged https://matrix.to/#/${roomId} to ${net.displayName} ${info.name ?? chatId}.`,
+          `Bridged https://matrix.to/#/${portal.room_id} to ${net.displayName} ${portal.name ?? chatId}.`,
         );
       },
     },
@@ -58,13 +36,9 @@ export function adminCommands(deps: CommandDeps): Command[] {
       async run(ctx) {
         const ref = ctx.args[0];
         if (!ref) return ctx.reply(`Usage: ${this.usage}`);
-        const roomId = ref.startsWith('#') ? await deps.client.resolveAlias(ref) : ref;
-        const portal = roomId ? await deps.store.portals.byRoom(roomId) : null;
-        if (!roomId || !portal) return ctx.reply('That room is not bridged.');
-        await deps.store.portals.delete(roomId);
-        await deps.client.leave(roomId, deps.botUserId).catch(() => undefined);
+        const portal = await deps.actions.unlink(ref);
         await ctx.reply(
-          `Unbridged https://matrix.to/#/${roomId} (it was ${portal.network} ${portal.remote_id}).`,
+          `Unbridged https://matrix.to/#/${portal.room_id} (it was ${portal.network} ${portal.remote_id}).`,
         );
       },
     },

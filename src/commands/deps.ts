@@ -2,6 +2,7 @@ import type { LoginManager } from '../logins/login-manager';
 import type { MatrixClient } from '../matrix/client';
 import type { NetworkRuntime } from '../modules/runtime';
 import type { PortalManager } from '../portals/portals';
+import type { PortalActions } from '../provisioning/portal-actions';
 import type { Store } from '../store/store';
 import type { LoginDialog } from './login-dialog';
 
@@ -14,6 +15,7 @@ export interface CommandDeps {
   readonly store: Store;
   readonly client: MatrixClient;
   readonly botUserId: string;
+  readonly actions: PortalActions;
 }
 
 export function findNetwork(deps: CommandDeps, id: string | undefined): NetworkRuntime | undefined {

@@ -10,6 +10,7 @@ import type { MatrixSender } from '../sdk/matrix-message';
 import type { StoredEvent } from '../store/ingest-repo';
 import { toPortalInfo, type PortalRow } from '../store/portal-repo';
 import type { Store } from '../store/store';
+import { MatrixEphemeral } from './matrix-ephemeral';
 import type { MatrixPortalEvents } from './matrix-portal-events';
 import type { MembershipHandler } from './membership';
 import type { Notifier } from './notifier';
@@ -42,7 +43,17 @@ export interface MatrixRouterDeps {
 
 /** Routes each stored Matrix event: echo filter, membership, management commands, portal events. */
 export class MatrixRouter {
-  constructor(private readonly d: MatrixRouterDeps) {}
+  private readonly ephemeralEvents: MatrixEphemeral;
+
+  constructor(private readonly d: MatrixRouterDeps) {
+    this.ephemeralEvents = new MatrixEphemeral({
+      store: d.store,
+      networks: d.networks,
+      logins: d.logins,
+      isOurs: (u) => this.isOurs(u),
+      sender: (roomId, userId) => this.sender(roomId, userId),
+    });
+  }
 
   /** Our own bot and every ghost: their events are echoes of what we sent. */
   isOurs(userId: string): boolean {
@@ -96,24 +107,9 @@ export class MatrixRouter {
     }
   }
 
-  /** Ephemeral events (typing, receipts) are lossy by nature: best effort, never stored. */
-  async ephemeral(ev: Record<string, unknown>): Promise<void> {
-    const roomId = ev.room_id;
-    if (typeof roomId !== 'string') return;
-    const portal = await this.d.store.portals.byRoom(roomId);
-    const net = portal ? this.d.networks.get(portal.network) : undefined;
-    if (!portal?.room_id || !net) return;
-    const info = toPortalInfo(portal as PortalRow & { room_id: string });
-    const content = (ev.content ?? {}) as Record<string, unknown>;
-    if (ev.type === 'm.typing' && Array.isArray(content.user_ids)) {
-      for (const userId of content.user_ids.filter(
-        (u): u is string => typeof u === 'string' && !this.isOurs(u),
-      )) {
-        const actor = await this.sender(roomId, userId);
-        const session = await this.d.logins.sessionFor(net, actor, info).catch(() => null);
-        await session?.setTyping?.(info, true, actor).catch(() => undefined);
-      }
-    }
+  /** Ephemeral events (typing, receipts): best effort, never stored. */
+  ephemeral(ev: Record<string, unknown>): Promise<void> {
+    return this.ephemeralEvents.handle(ev);
   }
 
   private async sender(roomId: string, userId: string): Promise<MatrixSender> {

@@ -6,7 +6,6 @@ import type { Logger } from '../sdk/context';
 import type { Store } from '../store/store';
 import { createProvisioningApp, type ProvisioningOptions } from './api';
 import { openIdVerifier } from './openid';
-import { PortalActions } from './portal-actions';
 
 /** Requests per minute per signed-in user: a page polling a QR code uses about three. */
 export const DEFAULT_REQUESTS_PER_MINUTE = 120;
@@ -28,13 +27,7 @@ export function createProvisioning(
       store,
       logins: s.logins,
       sessions: s.loginSessions,
-      actions: new PortalActions({
-        store,
-        client: s.client,
-        logins: s.logins,
-        portals: s.portals,
-        botUserId,
-      }),
+      actions: s.actions,
       client: s.client,
       permissions: config.permissions,
       tokens: s.tokens,
