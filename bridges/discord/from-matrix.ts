@@ -13,6 +13,8 @@ import {
   type PortalInfo,
   type RemoteSendResult,
   type RemoteSession,
+  type RemoteChatInfo,
+  type RemoteChatRef,
   type RemoteUserInfo,
   type RemoteUserRef,
   type ResolvedChat,
@@ -20,6 +22,7 @@ import {
 import type { DiscordBot } from './client';
 import { splitContent, truncate, webhookUsername, MAX_CONTENT } from './discord-text';
 import type { DmRouter } from './dm';
+import type { Guilds } from './guilds';
 import { dmPartnerOf, messageLink } from './ids';
 import {
   allowedMentions,
@@ -40,6 +43,7 @@ export interface ModuleParts {
   readonly dms: DmRouter;
   readonly reactions: ReactionCounts;
   readonly userInfo: (userId: string) => Promise<RemoteUserInfo>;
+  readonly guilds: Guilds;
 }
 
 export class DiscordSession implements RemoteSession {
@@ -183,6 +187,11 @@ export class DiscordSession implements RemoteSession {
 
   getUserInfo(user: RemoteUserRef): Promise<RemoteUserInfo> {
     return guard(() => this.m.userInfo(user.id));
+  }
+
+  /** For `bridge discord <channel id> <room>`: only a bridgeable channel of an allowed guild. */
+  getChatInfo(chat: RemoteChatRef): Promise<RemoteChatInfo> {
+    return guard(async () => this.m.guilds.chatInfo(await this.m.bot.guildChannel(chat.id)));
   }
 
   /** Where a new message goes: a channel (webhook or bot), a thread, or the DM with someone. */

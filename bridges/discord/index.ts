@@ -51,6 +51,7 @@ export default {
       bot,
       webhooks,
       dms,
+      guilds,
       reactions: new ReactionCounts(ctx.kv),
       userInfo: async (id) => content.userInfo(await bot.ready().users.fetch(id)),
     };

@@ -37,6 +37,8 @@ export function describeLoginError(err: unknown, env: string): ConnectionState &
  */
 export class BotConnection {
   private stopped = false;
+  /** Cancels retry waits on stop, so a stopped bridge leaves no timers behind. */
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly bot: DiscordBot,
@@ -53,6 +55,7 @@ export class BotConnection {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.abort.abort();
     const client = this.bot.client;
     this.bot.client = null;
     await client?.destroy();
@@ -89,7 +92,8 @@ export class BotConnection {
         firstDone();
         if (state.retryMs === null || this.stopped) return;
         failures++;
-        await sleep(Math.min(state.retryMs * 2 ** Math.min(failures - 1, 6), 300_000));
+        const wait = Math.min(state.retryMs * 2 ** Math.min(failures - 1, 6), 300_000);
+        await sleep(wait, undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
     }
   }
@@ -105,17 +109,17 @@ export class BotConnection {
     client.on(Events.ShardResume, () => this.report({ kind: 'connected' }));
     client.on(Events.ShardReady, () => this.report({ kind: 'connected' }));
     client.on(Events.ShardDisconnect, (event) => {
+      // Before READY the login attempt handles the failure itself.
+      if (!client.readyAt || this.stopped || this.bot.client !== client) return;
       // Unrecoverable close codes (4004 token, 4014 intents): discord.js gives up, so do we, loudly.
       const state = describeLoginError({ code: event.code }, this.bot.ctx.config.bot_token_env);
       this.report(state);
-      if (state.retryMs !== null && !this.stopped && this.bot.client === client) {
-        void client
-          .destroy()
-          .then(() => sleep(state.retryMs ?? 5_000))
-          .then(() => {
-            if (!this.stopped && this.bot.client === client) void this.loop(() => undefined);
-          });
-      }
+      if (state.retryMs === null) return;
+      const wait = sleep(state.retryMs, undefined, { signal: this.abort.signal });
+      void Promise.all([client.destroy(), wait]).then(
+        () => !this.stopped && this.bot.client === client && void this.loop(() => undefined),
+        () => undefined,
+      );
     });
     client.on(Events.Error, (err) => this.bot.ctx.log.warn('Discord client error', { error: String(err) }));
   }

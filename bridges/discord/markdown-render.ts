@@ -3,6 +3,7 @@
  * Every text leaf goes through `escapeHtml`; the only markup is what this file writes, and link
  * targets are restricted to http(s) and Matrix permalinks.
  */
+import { escapeHtml, pill } from '../../src/sdk';
 import { isBlock, type Node } from './markdown';
 
 /** How ids in the message are shown; the caller resolves them before rendering. */
@@ -12,13 +13,6 @@ export interface RenderNames {
   /** A channel: its name, and a matrix.to link when it is bridged. */
   channel(id: string): { readonly name: string; readonly href?: string };
   role(id: string): string;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 }
 
 const SAFE_HREF = /^https?:\/\/[^\s"'<>]+$/i;
@@ -62,8 +56,7 @@ function htmlOf(n: Node, names: RenderNames): string {
       return SAFE_HREF.test(n.href) ? `<a href="${escapeHtml(n.href)}">${inner(n.c)}</a>` : inner(n.c);
     case 'user': {
       const u = names.user(n.id);
-      if (!u.mxid) return escapeHtml(`@${u.name}`);
-      return `<a href="https://matrix.to/#/${encodeURIComponent(u.mxid)}">${escapeHtml(u.name)}</a>`;
+      return u.mxid ? pill(u.mxid, u.name) : escapeHtml(`@${u.name}`);
     }
     case 'channel': {
       const c = names.channel(n.id);

@@ -4,7 +4,7 @@
  * Matrix user (Dana) talk both ways; the fake records exactly what discord.js sent.
  */
 import type { TestMatrixClient } from '../../harness/matrix-test-client';
-import { body, waitForText } from '../../e2e/e2e-helpers';
+import { body, command, openManagementRoom, waitForText } from '../../e2e/e2e-helpers';
 import {
   ALICE,
   alias,
@@ -19,6 +19,7 @@ import {
   isWebhookExec,
   MODS,
   OTHER_CATEGORY,
+  RANDOM,
   requestAfter,
   setProfile,
   setTyping,
@@ -41,7 +42,11 @@ describe('Discord channels e2e', () => {
   let space: string;
 
   beforeAll(async () => {
-    bed = await startDiscordBed();
+    bed = await startDiscordBed({
+      extraConfig: {
+        permissions: { '*': 'relay', 'switchboard.test': 'user', '@dana:switchboard.test': 'admin' },
+      },
+    });
     await until(() => botOf(bed.h).state.kind === 'connected', 'the bot to connect');
     dana = await bed.h.user('dana');
     const mxc = await dana.uploadMedia(new Uint8Array(PNG), 'image/png', 'me.png');
@@ -66,6 +71,20 @@ describe('Discord channels e2e', () => {
     await dana.join(space);
     expect(await dana.getState(space, 'm.room.create')).toMatchObject({ type: 'm.space' });
     expect(await dana.getState(space, 'm.space.child', room)).toMatchObject({ via: ['switchboard.test'] });
+  });
+
+  it('links an existing room to a channel when an admin asks, refusing unknown channels', async () => {
+    const bot = bed.h.bridge.botUserId;
+    const mgmt = await openManagementRoom(dana, bot);
+    const existing = await dana.createRoom({ preset: 'public_chat', name: 'our room' });
+    // The bot has to manage the room (invite ghosts, set the name): the admin gives it power.
+    const levels = await dana.getState(existing, 'm.room.power_levels');
+    const users = { ...(levels.users as Record<string, number>), [bot]: 100 };
+    await dana.sendState(existing, 'm.room.power_levels', '', { ...levels, users });
+    await command(dana, mgmt, bot, `bridge discord 1299999999999999999 ${existing}`, /bridge failed/);
+    await command(dana, mgmt, bot, `bridge discord ${RANDOM} ${existing}`, /Bridged .* random/);
+    bed.fake.userSendsMessage(RANDOM, ALICE, { content: 'into the linked room' });
+    await waitForText(dana, existing, 'into the linked room', ghost(ALICE));
   });
 
   it('bridges a Discord message with formatting, mentions and spoilers as the ghost', async () => {
@@ -145,6 +164,38 @@ describe('Discord channels e2e', () => {
     expect((req.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({
       parse: [],
       users: [ALICE],
+    });
+  });
+
+  it('maps Discord threads to Matrix threads in the parent room, both ways', async () => {
+    const root = bed.fake.userSendsMessage(GENERAL, ALICE, { content: 'thread root' });
+    const rootEvent = await waitForText(dana, room, 'thread root', ghost(ALICE));
+    const since = bed.fake.requests.length;
+    await dana.sendMessage(room, {
+      msgtype: 'm.text',
+      body: 'first in thread',
+      'm.relates_to': {
+        rel_type: 'm.thread',
+        event_id: rootEvent.event_id,
+        is_falling_back: true,
+        'm.in_reply_to': { event_id: rootEvent.event_id },
+      },
+    });
+    // No Discord thread yet: the bot starts one on the root message, then posts into it.
+    await requestAfter(
+      bed.fake,
+      since,
+      (r) => r.method === 'POST' && r.path === `/channels/${GENERAL}/messages/${root.id}/threads`,
+    );
+    const exec = await requestAfter(bed.fake, since, isWebhookExec);
+    expect(exec.query).toMatchObject({ thread_id: root.id });
+    expect(bed.fake.getMessages(root.id).map((m) => m.content)).toEqual(['first in thread']);
+
+    bed.fake.userSendsMessage(root.id, BOB, { content: 'answer in thread' });
+    const answer = await waitForText(dana, room, 'answer in thread', ghost(BOB));
+    expect(content(answer)['m.relates_to']).toMatchObject({
+      rel_type: 'm.thread',
+      event_id: rootEvent.event_id,
     });
   });
 
