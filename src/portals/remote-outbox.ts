@@ -47,8 +47,11 @@ export class RemoteOutbox {
     const chatId = ev.type === 'user_info' ? `user:${ev.user.id}` : ev.chat.id;
     const receiver = ev.type === 'user_info' ? '' : (ev.chat.receiver ?? '');
     // JSON drops the closures (media loaders); a replay after a restart uses `RemotePart.ref`.
-    const seq = await this.store.outbox.insert(network, chatId, receiver, ev);
-    this.enqueue(net, chatId, receiver, seq, ev);
+    const stored = this.store.outbox.insert(network, chatId, receiver, ev);
+    // The chat's queue place is taken now, in emit order, not when the insert returns: inserts
+    // run concurrently and may finish out of order. The task waits for its row to exist.
+    this.enqueue(net, chatId, receiver, stored, ev);
+    await stored;
   }
 
   /** Delivers what a previous run stored but did not send. */
@@ -62,8 +65,20 @@ export class RemoteOutbox {
     return rows.length;
   }
 
-  private enqueue(net: NetworkRuntime, chatId: string, receiver: string, seq: number, ev: RemoteEvent): void {
+  private enqueue(
+    net: NetworkRuntime,
+    chatId: string,
+    receiver: string,
+    stored: number | Promise<number>,
+    ev: RemoteEvent,
+  ): void {
     this.queue.push(`${net.id}\u0000${chatId}\u0000${receiver}`, async () => {
+      let seq: number;
+      try {
+        seq = await stored;
+      } catch {
+        return; // Not stored: emit() rejected, the module knows; nothing to deliver.
+      }
       for (let attempt = 0; !this.stopping; attempt++) {
         try {
           await this.handler.handle(net, ev);

@@ -1,4 +1,5 @@
 import type { BridgedMessageRef } from '../sdk/ids';
+import { Coalescer } from './coalescer';
 import type { Queryable } from './database';
 
 export interface MessageRow {
@@ -23,28 +24,53 @@ export function toMessageRef(row: MessageRow): BridgedMessageRef {
   };
 }
 
-/** Messages: which Matrix event stands for which remote message (and part). */
+type RemoteKey = { network: string; receiver: string; remoteId: string };
+const keyOf = (network: string, receiver: string, remoteId: string) =>
+  `${network}\u0000${receiver}\u0000${remoteId}`;
+
+/**
+ * Messages: which Matrix event stands for which remote message (and part). Every bridged
+ * message inserts a mapping and every remote one looks its id up first, so concurrent calls
+ * (from different rooms' queues) are grouped into one statement each (see `Coalescer`).
+ */
 export class MessageRepo {
-  constructor(private readonly db: Queryable) {}
+  private readonly inserts: Coalescer<MessageRow, boolean>;
+  private readonly remoteLookups: Coalescer<RemoteKey, MessageRow[]>;
+
+  constructor(
+    private readonly db: Queryable,
+    o: { maxInFlight?: number } = {},
+  ) {
+    this.inserts = new Coalescer((rows) => this.insertMany(rows), o);
+    this.remoteLookups = new Coalescer((keys) => this.byRemoteIds(keys), o);
+  }
 
   /** Returns false when the mapping already existed (a duplicate delivery). */
-  async insert(row: MessageRow): Promise<boolean> {
-    const res = await this.db.query(
+  insert(row: MessageRow): Promise<boolean> {
+    return this.inserts.run(row);
+  }
+
+  private async insertMany(rows: MessageRow[]): Promise<boolean[]> {
+    const col = <K extends keyof MessageRow>(k: K) => rows.map((r) => r[k]);
+    const res = await this.db.query<{ event_id: string }>(
       `INSERT INTO message (network, receiver, remote_id, part, room_id, event_id, sender_remote, sender_mxid, ts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
       [
-        row.network,
-        row.receiver,
-        row.remote_id,
-        row.part,
-        row.room_id,
-        row.event_id,
-        row.sender_remote,
-        row.sender_mxid,
-        row.ts,
+        col('network'),
+        col('receiver'),
+        col('remote_id'),
+        col('part'),
+        col('room_id'),
+        col('event_id'),
+        col('sender_remote'),
+        col('sender_mxid'),
+        col('ts'),
       ],
     );
-    return res.rowCount > 0;
+    const inserted = new Set(res.rows.map((r) => r.event_id));
+    // Two rows of one batch with the same event id: only the first can have been inserted.
+    return rows.map((r) => inserted.delete(r.event_id));
   }
 
   async byEventId(eventId: string): Promise<MessageRow | null> {
@@ -53,12 +79,37 @@ export class MessageRepo {
   }
 
   /** All parts of a remote message, first part first. */
-  async byRemoteId(network: string, receiver: string, remoteId: string): Promise<MessageRow[]> {
+  byRemoteId(network: string, receiver: string, remoteId: string): Promise<MessageRow[]> {
+    return this.remoteLookups.run({ network, receiver, remoteId });
+  }
+
+  private async byRemoteIds(keys: RemoteKey[]): Promise<MessageRow[][]> {
+    if (keys.length === 1) {
+      const k = keys[0] as RemoteKey;
+      const res = await this.db.query<MessageRow>(
+        'SELECT * FROM message WHERE network = $1 AND receiver = $2 AND remote_id = $3 ORDER BY part',
+        [k.network, k.receiver, k.remoteId],
+      );
+      return [res.rows];
+    }
+    // Two callers may ask for the same message: ask the database once.
+    const unique = [...new Map(keys.map((k) => [keyOf(k.network, k.receiver, k.remoteId), k])).values()];
     const res = await this.db.query<MessageRow>(
-      'SELECT * FROM message WHERE network = $1 AND receiver = $2 AND remote_id = $3 ORDER BY part',
-      [network, receiver, remoteId],
+      `SELECT m.* FROM message m
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(network, receiver, remote_id)
+         ON m.network = k.network AND m.receiver = k.receiver AND m.remote_id = k.remote_id
+       ORDER BY m.part`,
+      [unique.map((k) => k.network), unique.map((k) => k.receiver), unique.map((k) => k.remoteId)],
     );
-    return res.rows;
+    const found = new Map<string, MessageRow[]>();
+    for (const row of res.rows) {
+      const k = keyOf(row.network, row.receiver, row.remote_id);
+      const list = found.get(k);
+      if (list) list.push(row);
+      else found.set(k, [row]);
+    }
+    // Each caller gets its own array.
+    return keys.map((k) => [...(found.get(keyOf(k.network, k.receiver, k.remoteId)) ?? [])]);
   }
 
   async deleteByRemoteId(network: string, receiver: string, remoteId: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { Coalescer } from './coalescer';
 import type { Queryable } from './database';
 
 export interface OutboxRow {
@@ -9,16 +10,51 @@ export interface OutboxRow {
   attempts: number;
 }
 
-/** Remote events waiting for delivery to Matrix; a row lives until its event is sent. */
-export class OutboxRepo {
-  constructor(private readonly db: Queryable) {}
+type NewRow = { network: string; chatId: string; receiver: string; body: string };
 
-  async insert(network: string, chatId: string, receiver: string, body: unknown): Promise<number> {
+/**
+ * Remote events waiting for delivery to Matrix; a row lives until its event is sent.
+ * Concurrent inserts are grouped into one statement (see `Coalescer`); within a group the
+ * sequence numbers follow the order of the calls.
+ */
+export class OutboxRepo {
+  private readonly inserts: Coalescer<NewRow, number>;
+
+  constructor(
+    private readonly db: Queryable,
+    o: { maxInFlight?: number } = {},
+  ) {
+    this.inserts = new Coalescer((rows) => this.insertMany(rows), o);
+  }
+
+  /** Resolves with the row's sequence number once it is committed. */
+  insert(network: string, chatId: string, receiver: string, body: unknown): Promise<number> {
+    return this.inserts.run({ network, chatId, receiver, body: JSON.stringify(body) });
+  }
+
+  private async insertMany(rows: NewRow[]): Promise<number[]> {
+    if (rows.length === 1) {
+      const r = rows[0] as NewRow;
+      const res = await this.db.query<{ seq: number }>(
+        'INSERT INTO outbox (network, chat_id, receiver, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING seq',
+        [r.network, r.chatId, r.receiver, r.body, Date.now()],
+      );
+      return [(res.rows[0] as { seq: number }).seq];
+    }
     const res = await this.db.query<{ seq: number }>(
-      'INSERT INTO outbox (network, chat_id, receiver, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING seq',
-      [network, chatId, receiver, JSON.stringify(body), Date.now()],
+      `INSERT INTO outbox (network, chat_id, receiver, body, created_at)
+       SELECT n, c, r, b::jsonb, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(n, c, r, b, i)
+       ORDER BY i RETURNING seq`,
+      [
+        rows.map((r) => r.network),
+        rows.map((r) => r.chatId),
+        rows.map((r) => r.receiver),
+        rows.map((r) => r.body),
+        Date.now(),
+      ],
     );
-    return (res.rows[0] as { seq: number }).seq;
+    // Sequence values are drawn in insertion order, which follows ORDER BY i.
+    return res.rows.map((r) => r.seq).sort((a, b) => a - b);
   }
 
   async pending(): Promise<OutboxRow[]> {

@@ -28,15 +28,18 @@ export class Store {
     readonly db: Database,
     box: SecretBox,
   ) {
+    // Grouped statements (see Coalescer): PGlite runs one statement at a time anyway; on
+    // Postgres a few run side by side and the pool keeps connections for everything else.
+    const group = { maxInFlight: db.kind === 'pglite' ? 1 : 4 };
     this.portals = new PortalRepo(db);
     this.ghosts = new GhostRepo(db);
     this.logins = new LoginRepo(db, box);
-    this.messages = new MessageRepo(db);
+    this.messages = new MessageRepo(db, group);
     this.reactions = new ReactionRepo(db);
     this.users = new UserRepo(db);
     this.members = new MemberRepo(db);
     this.ingest = new IngestRepo(db);
-    this.outbox = new OutboxRepo(db);
+    this.outbox = new OutboxRepo(db, group);
     this.kv = new KvRepo(db, box);
   }
 }

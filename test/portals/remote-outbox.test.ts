@@ -1,0 +1,84 @@
+import { createLogger } from '../../src/logging/logger';
+import type { NetworkRuntime } from '../../src/modules/runtime';
+import type { RemoteEventHandler } from '../../src/portals/remote-handler';
+import { RemoteOutbox } from '../../src/portals/remote-outbox';
+import type { RemoteEvent } from '../../src/sdk/remote-events';
+import type { Store } from '../../src/store/store';
+
+const log = createLogger({ level: 'error', format: 'json' } as never);
+const net = { id: 'n' } as NetworkRuntime;
+const msg = (chat: string, id: string): RemoteEvent => ({
+  type: 'message',
+  id,
+  chat: { id: chat },
+  sender: { id: 'bob' },
+  parts: [{ kind: 'text', text: id }],
+});
+
+/** An outbox table whose inserts finish in whatever order the test says. */
+function fakeStore() {
+  const inserts: { resolve: (seq: number) => void; reject: (e: Error) => void }[] = [];
+  const deleted: number[] = [];
+  const store = {
+    outbox: {
+      insert: () => new Promise<number>((resolve, reject) => inserts.push({ resolve, reject })),
+      delete: async (seqs: number[]) => void deleted.push(...seqs),
+      pending: async () => [],
+    },
+  } as unknown as Store;
+  return { store, inserts, deleted };
+}
+
+describe('RemoteOutbox', () => {
+  it('delivers a chat in emit order even when the inserts finish out of order', async () => {
+    const { store, inserts, deleted } = fakeStore();
+    const handled: string[] = [];
+    const handler = {
+      handle: async (_n: NetworkRuntime, ev: RemoteEvent) => void handled.push((ev as { id: string }).id),
+    };
+    const outbox = new RemoteOutbox(
+      store,
+      handler as unknown as RemoteEventHandler,
+      new Map([['n', net]]),
+      log,
+    );
+    const emits = [
+      outbox.emit('n', msg('c', 'first')),
+      outbox.emit('n', msg('c', 'second')),
+      outbox.emit('n', msg('d', 'other')),
+    ];
+    await Promise.resolve();
+    inserts[2]?.resolve(3);
+    inserts[1]?.resolve(2);
+    await emits[1];
+    expect(handled).toEqual(['other']); // `second` waits behind `first`
+    inserts[0]?.resolve(1);
+    await Promise.all(emits);
+    await outbox.idle();
+    expect(handled).toEqual(['other', 'first', 'second']);
+    expect(deleted.sort()).toEqual([1, 2, 3]);
+  });
+
+  it('rejects the emit and delivers nothing when the event could not be stored', async () => {
+    const { store, inserts } = fakeStore();
+    const handled: string[] = [];
+    const handler = {
+      handle: async (_n: NetworkRuntime, ev: RemoteEvent) => void handled.push((ev as { id: string }).id),
+    };
+    const outbox = new RemoteOutbox(
+      store,
+      handler as unknown as RemoteEventHandler,
+      new Map([['n', net]]),
+      log,
+    );
+    const lost = outbox.emit('n', msg('c', 'lost'));
+    const kept = outbox.emit('n', msg('c', 'kept'));
+    await Promise.resolve();
+    inserts[0]?.reject(new Error('database down'));
+    inserts[1]?.resolve(7);
+    await expect(lost).rejects.toThrow('database down');
+    await kept;
+    await outbox.idle();
+    expect(handled).toEqual(['kept']);
+  });
+});
