@@ -4,6 +4,7 @@ import type { NetworkRuntime } from '../modules/runtime';
 import type { Logger } from '../sdk/context';
 import type { RemoteChatRef } from '../sdk/ids';
 import type {
+  RemoteChatInfo,
   RemoteEditEvent,
   RemoteEvent,
   RemoteMessageEvent,
@@ -107,11 +108,33 @@ export class RemoteEventHandler {
     // Per-login chats get a portal on their first message; shared chats only through an alias or `bridge`.
     const login = await this.d.store.logins.get(chat.receiver);
     if (!login) return null;
-    const info = ('chatInfo' in creating ? creating.chatInfo : undefined) ?? {};
-    return this.d.portals.ensure(net.ns, chat, info as NonNullable<RemoteMessageEvent['chatInfo']>, {
+    const info = (('chatInfo' in creating ? creating.chatInfo : undefined) ?? {}) as RemoteChatInfo;
+    const portal = await this.d.portals.ensure(net.ns, chat, info, {
       invite: login.userId,
       networkDisplayName: net.displayName,
     });
+    await this.syncAvatar(net, portal, chat, info);
+    return portal;
+  }
+
+  /** The room avatar follows the chat's, re-uploaded only when the module's `avatarKey` changes. */
+  private async syncAvatar(
+    net: NetworkRuntime,
+    portal: ReadyPortal,
+    chat: RemoteChatRef,
+    info: RemoteChatInfo,
+  ): Promise<void> {
+    if (!info.avatarKey || !info.fetchAvatar || info.avatarKey === portal.avatar_key || portal.kind === 'dm')
+      return;
+    try {
+      const avatar = await info.fetchAvatar();
+      const mxc = await this.d.media.upload(avatar.data, avatar.mimetype, avatar.filename, this.d.botUserId);
+      await this.d.client.sendState(portal.room_id, 'm.room.avatar', '', { url: mxc }, this.d.botUserId);
+      await this.d.store.portals.update(net.id, chat, { avatar_key: info.avatarKey, avatar_mxc: mxc });
+    } catch (err) {
+      // Cosmetic: never let a picture block the chat's messages.
+      this.d.log.warn('portal avatar sync failed', { network: net.id, error: String(err) });
+    }
   }
 
   private async message(
@@ -234,8 +257,9 @@ export class RemoteEventHandler {
     net: NetworkRuntime,
     portal: ReadyPortal,
     chat: RemoteChatRef,
-    info: { name?: string; topic?: string; space?: { id: string; name: string } },
+    info: RemoteChatInfo,
   ): Promise<void> {
+    await this.syncAvatar(net, portal, chat, info);
     // The chat may have moved to another space (a Discord channel changed category).
     if (info.space) await this.d.portals.fileInSpace(net.ns, portal, info.space, net.displayName);
     if (info.name !== undefined && info.name !== portal.name && portal.kind !== 'dm') {
