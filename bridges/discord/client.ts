@@ -78,6 +78,12 @@ export class DiscordBot {
   /** Messages we deleted for a Matrix redaction: their MESSAGE_DELETE is our echo. */
   readonly ownDeletes = new Set<string>();
 
+  /** Notes a deletion we are about to make (bounded: an echo that never comes must not leak). */
+  deleting(messageId: string): void {
+    if (this.ownDeletes.size > 10_000) this.ownDeletes.clear();
+    this.ownDeletes.add(messageId);
+  }
+
   constructor(readonly ctx: DiscordContext) {}
 
   /** The ready client, or a BridgeError that tells the Matrix user why Discord is unreachable. */

@@ -20,21 +20,21 @@ import {
   type ResolvedChat,
 } from '../../src/sdk';
 import type { DiscordBot } from './client';
-import { splitContent, truncate, webhookUsername, MAX_CONTENT } from './discord-text';
+import { truncate, MAX_CONTENT } from './discord-text';
 import type { DmRouter } from './dm';
 import type { Guilds } from './guilds';
-import { dmPartnerOf, messageLink } from './ids';
+import { dmPartnerOf } from './ids';
 import {
   allowedMentions,
   mediaUpload,
   mentionedIds,
   messageMarkdown,
   relayContent,
-  replyQuote,
   webhookContent,
 } from './outgoing';
 import { findThread, loadLocation, saveLocation, toBridgeError, type Place } from './places';
 import { discordEmoji, ReactionCounts } from './reactions';
+import { quoteFor, viaBot, viaWebhook } from './post';
 import type { WebhookPool } from './webhooks';
 
 export interface ModuleParts {
@@ -57,50 +57,44 @@ export class DiscordSession implements RemoteSession {
 
   sendMessage(portal: PortalInfo, msg: MatrixMessage): Promise<RemoteSendResult> {
     return guard(async () => {
-      const place = await this.place(portal, msg.threadRoot?.remoteId);
-      const markdown = messageMarkdown(msg, (u) => this.m.bot.ctx.remoteUserIdOf(u));
-      const upload = await mediaUpload(msg);
-      const withLink = (text: string) => [text, upload.link].filter(Boolean).join('\n');
-      let sent: Message[];
-      if (place.webhook) {
-        const quote = msg.replyTo
-          ? await this.quote(place.channel, msg.replyTo, new Set(mentionedIds(msg)))
-          : '';
-        const content = quote + withLink(webhookContent(msg, markdown));
-        sent = await this.viaWebhook(place, msg, content, upload.file);
-      } else {
-        const replied = msg.replyTo ? await this.fetchMessage(place.channel, msg.replyTo.remoteId) : null;
-        const pingReplied = !!replied && mentionedIds(msg).includes(replied.author.id);
-        const chunks = splitContent(withLink(relayContent(msg, markdown)));
-        sent = [];
-        for (const [i, chunk] of chunks.entries()) {
-          sent.push(
-            await place.channel.send({
-              content: chunk,
-              allowedMentions: allowedMentions(msg, replied ? pingReplied : undefined),
-              ...(i === 0 && replied
-                ? { reply: { messageReference: replied.id, failIfNotExists: false } }
-                : {}),
-              ...(i === 0 && upload.file ? { files: [upload.file] } : {}),
-            }),
-          );
-        }
-        if (place.dmPartner && this.user) await this.m.dms.remember(place.dmPartner, this.user.userId);
+      try {
+        return await this.send(portal, msg);
+      } catch (err) {
+        // Someone deleted our webhook on Discord: forget it and send again (a new one is made).
+        if (!isUnknownWebhook(err)) throw err;
+        return this.send(portal, msg);
       }
-      const [first, ...rest] = sent;
-      if (!first) throw new BridgeError('unsupported_content', 'the message is empty');
-      await saveLocation(
-        this.m.bot,
-        first.id,
-        place,
-        rest.map((r) => r.id),
-      );
-      return {
-        remoteId: first.id,
-        ...(rest.length ? { extraIds: rest.map((r) => r.id) } : {}),
-        timestamp: first.createdTimestamp,
-      };
     });
+  }
+
+  private async send(portal: PortalInfo, msg: MatrixMessage): Promise<RemoteSendResult> {
+    const place = await this.place(portal, msg.threadRoot?.remoteId);
+    const markdown = messageMarkdown(msg, (u) => this.m.bot.ctx.remoteUserIdOf(u));
+    const upload = await mediaUpload(msg);
+    const withLink = (text: string) => [text, upload.link].filter(Boolean).join('\n');
+    let sent: Message[];
+    if (place.webhook) {
+      const mentioned = new Set(mentionedIds(msg));
+      const quote = msg.replyTo ? await quoteFor(place.channel, msg.replyTo, mentioned) : '';
+      const text = quote + withLink(webhookContent(msg, markdown));
+      const hook = place.webhook;
+      sent = await viaWebhook(place, msg, text, upload.file).catch((err: unknown) => {
+        if (isUnknownWebhook(err)) this.m.webhooks.forgetWebhook(hook.id);
+        throw err;
+      });
+    } else {
+      sent = await viaBot(place, msg, withLink(relayContent(msg, markdown)), upload.file);
+      if (place.dmPartner && this.user) await this.m.dms.remember(place.dmPartner, this.user.userId);
+    }
+    const [first, ...rest] = sent;
+    if (!first) throw new BridgeError('unsupported_content', 'the message is empty');
+    const extraIds = rest.map((r) => r.id);
+    await saveLocation(this.m.bot, first.id, place, extraIds);
+    return {
+      remoteId: first.id,
+      ...(extraIds.length ? { extraIds } : {}),
+      timestamp: first.createdTimestamp,
+    };
   }
 
   editMessage(portal: PortalInfo, target: BridgedMessageRef, msg: MatrixMessage): Promise<void> {
@@ -131,7 +125,7 @@ export class DiscordSession implements RemoteSession {
     return guard(async () => {
       const place = await this.placeOf(portal, target.remoteId);
       for (const id of [target.remoteId, ...place.extraIds]) {
-        this.m.bot.ownDeletes.add(id);
+        this.m.bot.deleting(id);
         const viaHook = place.webhook
           ? await place.webhook.deleteMessage(id, place.threadId).then(
               () => true,
@@ -231,65 +225,9 @@ export class DiscordSession implements RemoteSession {
     const delivery = await this.m.webhooks.delivery(channel);
     return { channel, ...delivery };
   }
-
-  private async viaWebhook(
-    place: Place,
-    msg: MatrixMessage,
-    content: string,
-    file?: { attachment: Buffer; name: string },
-  ) {
-    const hook = place.webhook;
-    if (!hook) throw new Error('no webhook');
-    const base = {
-      allowedMentions: allowedMentions(msg),
-      ...(msg.sender.avatarUrl ? { avatarURL: msg.sender.avatarUrl } : {}),
-      ...(place.threadId ? { threadId: place.threadId } : {}),
-    };
-    const sent: Message[] = [];
-    const chunks = content ? splitContent(content) : [''];
-    for (const [i, chunk] of chunks.entries()) {
-      const body = {
-        ...base,
-        ...(chunk ? { content: chunk } : {}),
-        ...(i === 0 && file ? { files: [file] } : {}),
-      };
-      const send = (username: string) => hook.send({ ...body, username });
-      // A name Discord still refuses (rules change): fall back to a neutral one rather than lose the message.
-      sent.push(
-        await send(webhookUsername(msg.sender.displayName)).catch((err: unknown) =>
-          err instanceof DiscordAPIError &&
-          err.code === 50035 &&
-          /username/.test(JSON.stringify(err.rawError))
-            ? send('Matrix user')
-            : Promise.reject(err),
-        ),
-      );
-    }
-    return sent;
-  }
-
-  private async fetchMessage(channel: Place['channel'], id: string): Promise<Message | null> {
-    return channel.messages.fetch(id).catch(() => null);
-  }
-
-  /** The quote line a webhook message carries for a reply. */
-  private async quote(channel: Place['channel'], replyTo: BridgedMessageRef, mentioned: ReadonlySet<string>) {
-    const replied = await this.fetchMessage(channel, replyTo.remoteId);
-    if (!replied) return '';
-    const name = replied.member?.displayName ?? replied.author.globalName ?? replied.author.username;
-    const link = messageLink(replied.guildId, replied.channelId, replied.id);
-    return replyQuote(
-      {
-        authorId: replied.author.id,
-        authorName: name,
-        isWebhook: !!replied.webhookId,
-        content: replied.content,
-        link,
-      },
-      mentioned,
-    );
-  }
 }
+
+const isUnknownWebhook = (err: unknown) => err instanceof DiscordAPIError && err.code === 10015;
 
 const isUnknown = (err: unknown) =>
   err instanceof DiscordAPIError && (err.code === 10008 || err.code === 10015);

@@ -24,6 +24,7 @@ export class WebhookPool {
   private readonly byChannel = new Map<string, Promise<Hook | null>>();
   /** Webhook ids checked once: ours (created by this bot) or someone else's. */
   private readonly owners = new Map<string, boolean>();
+  private readonly channelOf = new Map<string, string>();
 
   constructor(private readonly bot: DiscordBot) {}
 
@@ -44,9 +45,11 @@ export class WebhookPool {
     return channel.isThread() ? { webhook, threadId: channel.id } : { webhook };
   }
 
-  /** Forgets a channel's webhook (someone deleted it on Discord). */
-  forget(channelId: string): void {
-    this.byChannel.delete(channelId);
+  /** Forgets a webhook someone deleted on Discord; the next message finds or makes another. */
+  forgetWebhook(webhookId: string): void {
+    const channelId = this.channelOf.get(webhookId);
+    if (channelId) this.byChannel.delete(channelId);
+    this.channelOf.delete(webhookId);
   }
 
   private async obtain(channel: HookChannel): Promise<Hook | null> {
@@ -69,6 +72,7 @@ export class WebhookPool {
           reason: 'Switchboard: show Matrix users in this channel',
         }))) as Hook;
       this.owners.set(webhook.id, true);
+      this.channelOf.set(webhook.id, channel.id);
       return webhook;
     } catch (err) {
       // 50013 Missing Permissions / 30007 too many webhooks: relay instead of failing every message.

@@ -329,6 +329,21 @@ describe('Discord channels e2e', () => {
     await dana.sendState(room, 'm.room.member', dana.userId, { membership: 'join', displayname: 'dana' });
   });
 
+  it('recovers when someone deletes the bridge webhook on Discord', async () => {
+    const [old] = bed.fake.getWebhooks(GENERAL);
+    expect(old).toBeDefined();
+    const res = await fetch(`${bed.fake.restUrl}/v10/webhooks/${old?.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bot ${bed.fake.token}` },
+    });
+    expect(res.status).toBe(204);
+    const since = bed.fake.requests.length;
+    await dana.sendMessage(room, { msgtype: 'm.text', body: 'after the webhook was deleted' });
+    const ok = await requestAfter(bed.fake, since, (r) => isWebhookExec(r) && r.status === 200);
+    expect((ok.body as { content: string }).content).toBe('after the webhook was deleted');
+    expect(bed.fake.getWebhooks(GENERAL).map((w) => w.id)).not.toContain(old?.id);
+  });
+
   it('shows Matrix typing on Discord, and survives a 429', async () => {
     let since = bed.fake.requests.length;
     await setTyping(dana, room);
