@@ -8,6 +8,7 @@ import { accountCommands, chatCommands } from './account-commands';
 import { adminCommands } from './admin-commands';
 import type { CommandDeps } from './deps';
 import { generalCommands } from './general-commands';
+import { moduleCommands } from './module-commands';
 import type { Command } from './types';
 
 /**
@@ -26,7 +27,7 @@ export class CommandProcessor {
     this.commands = [
       ...generalCommands(
         deps,
-        () => this.commands,
+        () => this.all(),
         (c, level) => atLeast(level as PermissionLevel, c.minLevel),
       ),
       ...accountCommands(deps),
@@ -34,6 +35,11 @@ export class CommandProcessor {
       ...adminCommands(deps),
       ...extra,
     ];
+  }
+
+  /** Built-in commands, then those modules add (modules exist only after the processor). */
+  private all(): Command[] {
+    return [...this.commands, ...moduleCommands(this.deps, new Set(this.commands.map((c) => c.name)))];
   }
 
   async handle(input: {
@@ -55,7 +61,7 @@ export class CommandProcessor {
     const [rawName = '', ...args] = text.replace(/^!/, '').split(/\s+/);
     const name = rawName.toLowerCase();
     const nets = [...this.deps.networks.values()];
-    const command = this.commands.find((c) => c.name === name && c.available(nets));
+    const command = this.all().find((c) => c.name === name && c.available(nets));
     if (!command) {
       await reply(`Unknown command "${rawName.slice(0, 50)}". Send \`help\` for the list.`);
       return;

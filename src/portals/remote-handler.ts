@@ -18,6 +18,9 @@ import { InflightSends } from './inflight';
 import { partToContent } from './remote-content';
 import { stableTxnId } from './txn-id';
 
+/** `@localpart:server`: a receiver or mention naming a Matrix user rather than a remote one. */
+const MATRIX_USER_ID = /^@[^:\s]+:\S+$/;
+
 export interface RemoteHandlerDeps {
   readonly store: Store;
   readonly client: MatrixClient;
@@ -106,11 +109,13 @@ export class RemoteEventHandler {
     const existing = await this.d.portals.find(net.id, chat);
     if (existing || !creating || !chat.receiver) return existing;
     // Per-login chats get a portal on their first message; shared chats only through an alias or `bridge`.
+    // A receiver may also be a Matrix user id: per-user chats without a stored login (IRC puppets).
     const login = await this.d.store.logins.get(chat.receiver);
-    if (!login) return null;
+    const owner = login?.userId ?? (MATRIX_USER_ID.test(chat.receiver) ? chat.receiver : null);
+    if (!owner) return null;
     const info = (('chatInfo' in creating ? creating.chatInfo : undefined) ?? {}) as RemoteChatInfo;
     const portal = await this.d.portals.ensure(net.ns, chat, info, {
-      invite: login.userId,
+      invite: owner,
       networkDisplayName: net.displayName,
     });
     await this.syncAvatar(net, portal, chat, info);
@@ -189,8 +194,13 @@ export class RemoteEventHandler {
     const mentions = part.kind === 'text' ? (part.mentions ?? []) : [];
     // A mention of the logged-in account itself is a mention of its Matrix user, not of a ghost.
     const login = mentions.length > 0 && chat.receiver ? await this.d.store.logins.get(chat.receiver) : null;
+    // So is a mention by Matrix user id (a puppeting module naming the Matrix user behind a puppet).
     const mentionUserIds = mentions.map((m) =>
-      login && login.network === net.id && m.id === login.remoteId ? login.userId : net.ns.ghostUserId(m.id),
+      login && login.network === net.id && m.id === login.remoteId
+        ? login.userId
+        : MATRIX_USER_ID.test(m.id)
+          ? m.id
+          : net.ns.ghostUserId(m.id),
     );
     const loadMedia = net.connector.loadMedia?.bind(net.connector);
     return partToContent(part, {

@@ -8,7 +8,9 @@ export interface RemoteChatRef {
   /** The module's chat id, e.g. `libera/#matrix` or a WhatsApp JID. */
   readonly id: string;
   /**
-   * The login that owns this chat, for per-login chats (a WhatsApp DM). Empty or absent
+   * The login that owns this chat, for per-login chats (a WhatsApp DM), or the Matrix user id
+   * that owns it for per-user chats without a stored login (an IRC puppet's private chat: the
+   * core invites that user when the chat's first message creates the portal). Empty or absent
    * for chats shared by every user (an IRC channel, a Discord channel).
    */
   readonly receiver?: string;

@@ -51,6 +51,25 @@ export interface BridgeModule<C = JsonObject> {
   create(ctx: ModuleContext<C>): NetworkConnector;
 }
 
+/**
+ * A management-room command a module adds (IRC's `nick`). The core lists it in `help`, checks the
+ * sender's permission level and shows a thrown `BridgeError`'s message; a built-in command of the
+ * same name wins, and so does the first module to claim a name.
+ *
+ * @example
+ * commands: () => [{ name: 'nick', usage: 'nick <nick>', description: 'Change your nick.', run: async (user, args) => `ok` }]
+ */
+export interface ModuleCommand {
+  /** Lower-case, one word. */
+  readonly name: string;
+  readonly usage: string;
+  readonly description: string;
+  /** Default `user`. */
+  readonly minLevel?: 'relay' | 'user' | 'admin';
+  /** Runs the command for `user`; the returned text is the bot's answer. */
+  run(user: MatrixActor, args: readonly string[]): Promise<string>;
+}
+
 /** A stored login, handed to the module to rebuild its session. */
 export interface LoginRecord {
   readonly id: string;
@@ -85,4 +104,6 @@ export interface NetworkConnector {
   resolveAlias?(localpart: string): Promise<ResolvedChat | null>;
   /** Loads media of a queued event again after a restart (see `RemotePart.ref`). */
   loadMedia?(ref: JsonValue): Promise<RemoteMedia>;
+  /** Extra management-room commands (see {@link ModuleCommand}). */
+  commands?(): readonly ModuleCommand[];
 }

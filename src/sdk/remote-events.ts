@@ -52,7 +52,10 @@ export type RemotePart =
        * additionally sanitises against an allow-list before sending.
        */
       readonly html?: string;
-      /** Remote users mentioned, turned into `m.mentions` and pills by the core. */
+      /**
+       * Remote users mentioned, turned into `m.mentions` and pills by the core. An id that is a
+       * Matrix user id (`@user:server`) names that Matrix user (the owner of a puppet).
+       */
       readonly mentions?: readonly RemoteUserRef[];
     }
   | {
