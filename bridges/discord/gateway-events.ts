@@ -41,8 +41,8 @@ export class GatewayEvents {
   }
 
   attach(client: Client): void {
-    const on = (key: (string | null | undefined) | (() => string), what: string, fn: () => Promise<void>) =>
-      this.serial(typeof key === 'function' ? key() : (key ?? 'global'), what, fn);
+    // Queued per channel (member changes per guild): order matters within one, not across them.
+    const on = (key: string, what: string, fn: () => Promise<void>) => this.serial(key, what, fn);
     client.on(Events.MessageCreate, (m) => on(m.channelId, 'message', () => this.message(m)));
     client.on(Events.MessageUpdate, (_old, m) => on(m.channelId, 'edit', () => this.edit(_old, m)));
     client.on(Events.MessageDelete, (m) => on(m.channelId, 'delete', () => this.deleted(m)));
