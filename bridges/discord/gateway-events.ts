@@ -133,6 +133,12 @@ export class GatewayEvents {
     }
     const parts = await this.content.parts(m);
     if (parts.length === 0) return;
+    // A reply to a Matrix user's message notifies them (the core takes a Matrix id as a mention).
+    const replied = replyTo ? await this.bot.ctx.findMessage(target.chat, replyTo) : null;
+    const text = parts[0];
+    if (replied?.matrixSender && text?.kind === 'text') {
+      parts[0] = { ...text, mentions: [...(text.mentions ?? []), { id: replied.matrixSender }] };
+    }
     await this.emit({
       type: 'message',
       chat: target.chat,

@@ -173,6 +173,8 @@ describe('Discord DMs and relay mode e2e', () => {
     });
     const answer = await waitForText(dana, room, 'reply to the relay', ghost(ALICE));
     expect(content(answer)['m.relates_to']).toEqual({ 'm.in_reply_to': { event_id: mine } });
+    // Replying to a Matrix user's message notifies them.
+    expect(content(answer)['m.mentions']).toEqual({ user_ids: [dana.userId] });
 
     since = bed.fake.requests.length;
     await dana.sendMessage(room, {
