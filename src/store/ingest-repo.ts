@@ -1,4 +1,5 @@
 import type { Queryable } from './database';
+import { toJsonb } from './jsonb';
 
 /** A Matrix event as received from the homeserver, stored before we answer 200. */
 export interface StoredEvent {
@@ -47,12 +48,7 @@ export class IngestRepo {
          SELECT e, r, b::jsonb, $4 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(e, r, b, n)
          ORDER BY n
          ON CONFLICT (event_id) DO NOTHING RETURNING seq, event_id`,
-        [
-          events.map((e) => e.eventId),
-          events.map((e) => e.roomId),
-          events.map((e) => JSON.stringify(e.body)),
-          now,
-        ],
+        [events.map((e) => e.eventId), events.map((e) => e.roomId), events.map((e) => toJsonb(e.body)), now],
       );
       const seqById = new Map(res.rows.map((r) => [r.event_id, r.seq]));
       return events

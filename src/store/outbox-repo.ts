@@ -1,5 +1,6 @@
 import { Coalescer } from './coalescer';
 import type { Queryable } from './database';
+import { toJsonb } from './jsonb';
 
 export interface OutboxRow {
   seq: number;
@@ -29,7 +30,7 @@ export class OutboxRepo {
 
   /** Resolves with the row's sequence number once it is committed. */
   insert(network: string, chatId: string, receiver: string, body: unknown): Promise<number> {
-    return this.inserts.run({ network, chatId, receiver, body: JSON.stringify(body) });
+    return this.inserts.run({ network, chatId, receiver, body: toJsonb(body) });
   }
 
   private async insertMany(rows: NewRow[]): Promise<number[]> {
