@@ -88,6 +88,18 @@ declare module 'irc-framework' {
     time?: number;
   }
 
+  /** RPL_NAMREPLY/RPL_ENDOFNAMES: `modes` are the prefix modes (o, v, ...) of each member. */
+  export interface UserlistEvent {
+    channel: string;
+    users: { nick: string; ident?: string; hostname?: string; modes: string[] }[];
+  }
+
+  export interface ModeEvent {
+    target: string;
+    nick: string;
+    modes: { mode: string; param?: string }[];
+  }
+
   export interface RegisteredEvent {
     nick: string;
   }
@@ -124,6 +136,8 @@ declare module 'irc-framework' {
     quit: QuitEvent;
     nick: NickEvent;
     topic: TopicEvent;
+    userlist: UserlistEvent;
+    mode: ModeEvent;
     registered: RegisteredEvent;
     'nick in use': NickErrorEvent;
     'nick invalid': NickErrorEvent;

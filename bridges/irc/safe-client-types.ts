@@ -65,6 +65,13 @@ export interface SafeClientConfig {
   reconnect?: ReconnectOptions;
   /** Time from socket opening to RPL_WELCOME before the attempt counts as failed (default 30 s). */
   registrationTimeoutMs?: number;
+  /**
+   * Awaited before each reconnect attempt (after the backoff delay): a network-wide gate lets many
+   * connections dropped together by a netsplit or server restart come back a few at a time.
+   */
+  beforeReconnect?: () => Promise<void>;
+  /** Line limit (bytes, CRLF included) when the server announces no LINELEN (default 512). */
+  lineLength?: number;
 }
 
 /** PRIVMSG, NOTICE or CTCP ACTION. server-time is always requested (irc-framework asks for it). */
@@ -91,6 +98,10 @@ export type SafeClientEvents = {
   kick: [{ nick: string; kicked: string; channel: string; reason: string }];
   nick: [{ nick: string; newNick: string }];
   topic: [{ channel: string; topic: string; nick?: string }];
+  /** The member list after a JOIN (or a NAMES query), with each member's prefix modes (o, v...). */
+  names: [{ channel: string; users: { nick: string; modes: string[] }[] }];
+  /** Channel or user modes; `modes` like `[{ mode: '+o', param: 'alice' }]`. */
+  mode: [{ target: string; nick: string; modes: { mode: string; param?: string }[] }];
   registered: [{ nick: string }];
   reconnecting: [{ attempt: number; delayMs: number }];
   /** Numeric errors after registration, e.g. cannot_send_to_channel, nick_in_use. */

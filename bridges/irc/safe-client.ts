@@ -216,6 +216,13 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
       this.emit('nick', { nick: e.nick, newNick: e.new_nick });
     });
     client.on('topic', (e) => this.emit('topic', { channel: e.channel, topic: e.topic, nick: e.nick }));
+    client.on('userlist', (e) =>
+      this.emit('names', {
+        channel: e.channel,
+        users: e.users.map((u) => ({ nick: u.nick, modes: u.modes })),
+      }),
+    );
+    client.on('mode', (e) => this.emit('mode', { target: e.target, nick: e.nick, modes: e.modes }));
   }
 
   private openSocket(): void {
@@ -231,6 +238,13 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
       client.connection.end(undefined, true);
     }, this.config.registrationTimeoutMs ?? 30_000);
     client.connect(this.clientOptions);
+  }
+
+  /** A reconnect attempt, once the gate (if any) lets it through and unless quit() came meanwhile. */
+  private async reopen(): Promise<void> {
+    const client = this.client;
+    await this.config.beforeReconnect?.().catch(() => undefined);
+    if (this.client === client && !this.quitting) this.openSocket();
   }
 
   private onRegistered(nick: string): void {
@@ -270,7 +284,7 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
       this.config.reconnect ?? { minDelayMs: 2000, maxDelayMs: 300_000 },
     );
     this.emit('reconnecting', { attempt: this.attempt, delayMs });
-    this.reconnectTimer = setTimeout(() => this.openSocket(), delayMs);
+    this.reconnectTimer = setTimeout(() => void this.reopen(), delayMs);
   }
 
   private finish(error: Error | undefined): void {
@@ -307,6 +321,11 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
     this.client?.connection.end();
   }
 
+  /** Bytes of text one PRIVMSG/NOTICE line to `target` can carry, as say() splits it. */
+  textBudget(target: string): number {
+    return lineBudget(target, { lineLength: this.lineLength(), hostmaskLength: this.worstHostmaskLength() });
+  }
+
   private async sendText(
     command: 'PRIVMSG' | 'NOTICE',
     target: string,
@@ -315,9 +334,7 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
   ): Promise<void> {
     if (this.isChannelName(target)) this.checkChannel(target);
     else this.checkNick(target);
-    const hostmaskLength = this.worstHostmaskLength();
-    const budget = lineBudget(target, { lineLength: this.lineLength(), hostmaskLength });
-    await this.send(textLines(command, target, text, budget, action));
+    await this.send(textLines(command, target, text, this.textBudget(target), action));
   }
 
   private send(lines: string[]): Promise<void> {
@@ -360,7 +377,7 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
   }
 
   private lineLength(): number {
-    return Number(this.client?.network.supports('LINELEN')) || DEFAULT_LINE_LENGTH;
+    return Number(this.client?.network.supports('LINELEN')) || this.config.lineLength || DEFAULT_LINE_LENGTH;
   }
 
   /**

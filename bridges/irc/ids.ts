@@ -1,0 +1,95 @@
+/**
+ * Ids of the IRC module. Everything is keyed by the configured network id (`libera`) and a
+ * case-folded IRC name, because IRC names are case-insensitive: `#Matrix` and `#matrix` are one
+ * channel, `Alice` and `alice` one user.
+ *
+ * - Channel chats: `libera/#matrix` (shared: no receiver).
+ * - Private chats: `libera/alice`, receiver = the Matrix user id whose puppet talks to alice.
+ * - Ghosts (IRC users): `libera_alice` → `@irc_libera__alice:domain` (the core escapes `_` as `__`).
+ * - Alias localparts (after the alias prefix): `libera_matrix` → `#matrix`, `libera_#foo` → `##foo`.
+ */
+import { isValidChannel, isValidNick } from './irc-text';
+
+/** Network ids: short, lower-case, no `_` or `/` (they separate the parts of the ids above). */
+export const NETWORK_ID = /^[a-z][a-z0-9]{0,15}$/;
+
+/**
+ * RFC 1459 case folding (InspIRCd's and most servers' CASEMAPPING): A-Z and []\~ fold to a-z and
+ * {}|^. Fixed here rather than taken from ISUPPORT so ids stay stable whatever a server announces.
+ */
+export function fold(name: string): string {
+  return name.replace(/[A-Z[\]\\~]/g, (c) =>
+    c === '[' ? '{' : c === ']' ? '}' : c === '\\' ? '|' : c === '~' ? '^' : c.toLowerCase(),
+  );
+}
+
+const CHANTYPES = '#&';
+export const isChannel = (target: string): boolean =>
+  target !== '' && CHANTYPES.includes(target[0] as string);
+
+/** The chat id of a channel or of a private chat with `nick`. */
+export const chatId = (network: string, target: string): string => `${network}/${fold(target)}`;
+
+/** The ghost's remote user id of `nick`. */
+export const ghostId = (network: string, nick: string): string => `${network}_${fold(nick)}`;
+
+export interface ParsedChat {
+  readonly network: string;
+  /** The folded channel or nick. */
+  readonly target: string;
+  readonly channel: boolean;
+}
+
+/** Parses a chat id; null when it is not one of ours or not canonical (folded). */
+export function parseChatId(id: string): ParsedChat | null {
+  const slash = id.indexOf('/');
+  const network = id.slice(0, slash);
+  const target = id.slice(slash + 1);
+  if (slash < 0 || !NETWORK_ID.test(network) || fold(target) !== target) return null;
+  if (isChannel(target)) return isValidChannel(target) ? { network, target, channel: true } : null;
+  return isValidNick(target, { maxLength: 64 }) ? { network, target, channel: false } : null;
+}
+
+/** The network and folded nick of a ghost's remote id. */
+export function parseGhostId(id: string): { network: string; nick: string } | null {
+  const m = /^([a-z][a-z0-9]{0,15})_(.+)$/.exec(id);
+  if (!m || fold(m[2] as string) !== m[2] || !isValidNick(m[2] as string, { maxLength: 64 })) return null;
+  return { network: m[1] as string, nick: m[2] as string };
+}
+
+/**
+ * The channel behind an alias localpart: `libera_matrix` → libera `#matrix`, `libera_#foo` →
+ * `##foo`; `&` channels keep their `&` (`libera_&local` → `&local`).
+ * Only the folded spelling is accepted, so one channel has one alias.
+ */
+export function parseAliasLocalpart(localpart: string): { network: string; channel: string } | null {
+  const m = /^([a-z][a-z0-9]{0,15})_(.+)$/.exec(localpart);
+  if (!m) return null;
+  const rest = m[2] as string;
+  const channel = rest.startsWith('&') ? rest : `#${rest}`;
+  if (fold(channel) !== channel || !isValidChannel(channel)) return null;
+  return { network: m[1] as string, channel };
+}
+
+/** The alias localpart (after the prefix) of a channel: the inverse of parseAliasLocalpart. */
+export function aliasLocalpart(network: string, channel: string): string {
+  const folded = fold(channel);
+  return `${network}_${folded.startsWith('#') ? folded.slice(1) : folded}`;
+}
+
+/**
+ * What a user typed to reach someone on IRC: a ghost id (`libera_alice`), `libera/alice`,
+ * `alice@libera`, or a bare nick when only one network is configured.
+ */
+export function parseUserIdentifier(
+  input: string,
+  networks: readonly string[],
+): { network: string; nick: string } | null {
+  const text = input.trim();
+  const byGhost = parseGhostId(fold(text));
+  if (byGhost && networks.includes(byGhost.network)) return byGhost;
+  const m = /^([a-z][a-z0-9]{0,15})\/(.+)$/.exec(text) ?? /^(.+)@([a-z][a-z0-9]{0,15})$/.exec(text);
+  const [network, nick] = m ? (text.includes('/') ? [m[1], m[2]] : [m[2], m[1]]) : [networks[0], text];
+  if (!network || !nick || (!m && networks.length !== 1) || !networks.includes(network)) return null;
+  return isValidNick(nick, { maxLength: 64 }) ? { network, nick } : null;
+}
