@@ -30,6 +30,7 @@ function render(part: RemotePart): RemotePart {
 /** Turns what the network tells `login`'s client into remote events: addressed, with profiles. */
 export function toMatrix(ctx: ExampleContext, login: LoginRecord): FakeClient['onEvent'] {
   return async (chat, from, event) => {
+    if (event.type === 'user_info') return ctx.emit(event); // a rename applies everywhere, not in one chat
     const sender = { id: from, isFromMe: from === login.remoteId, info: await userInfo(ctx, from) };
     const ref = { id: chat, receiver: chat === LOBBY ? '' : login.id };
     const full = { chat: ref, sender, chatInfo: chatInfo(chat, ctx.config.contacts), ...event };

@@ -15,6 +15,8 @@ export class GhostManager {
   private readonly registered = new Set<string>();
   /** Ghosts known to be joined to a room: `${room} ${user}`. */
   private readonly joined = new Set<string>();
+  /** Registrations under way, so two queues meeting a new ghost at once register it once. */
+  private readonly registering = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -27,15 +29,24 @@ export class GhostManager {
   async ensure(ns: NetworkNamespace, remoteUserId: string, info?: RemoteUserInfo): Promise<string> {
     const userId = ns.ghostUserId(remoteUserId);
     if (!this.registered.has(userId)) {
-      const row = await this.store.ghosts.get(ns.network, remoteUserId);
-      if (!row?.registered) {
-        await this.client.registerGhost((splitId(userId) as { localpart: string }).localpart);
-        await this.store.ghosts.upsertRegistered(ns.network, remoteUserId, userId);
+      let pending = this.registering.get(userId);
+      if (!pending) {
+        pending = this.register(ns, remoteUserId, userId).finally(() => this.registering.delete(userId));
+        this.registering.set(userId, pending);
       }
-      this.registered.add(userId);
+      await pending;
     }
     if (info) await this.syncProfile(ns, remoteUserId, userId, info);
     return userId;
+  }
+
+  private async register(ns: NetworkNamespace, remoteUserId: string, userId: string): Promise<void> {
+    const row = await this.store.ghosts.get(ns.network, remoteUserId);
+    if (!row?.registered) {
+      await this.client.registerGhost((splitId(userId) as { localpart: string }).localpart);
+      await this.store.ghosts.upsertRegistered(ns.network, remoteUserId, userId);
+    }
+    this.registered.add(userId);
   }
 
   async syncProfile(
@@ -82,6 +93,25 @@ export class GhostManager {
       });
     }
     this.joined.add(key);
+  }
+
+  /** A display name for one room only (`m.room.member` state), leaving the global profile alone. */
+  async setRoomName(roomId: string, userId: string, displayName: string): Promise<void> {
+    await this.ensureJoined(roomId, userId);
+    const member = await this.store.members.get(roomId, userId);
+    if (member?.displayname === displayName) return;
+    const profile = await this.client.getProfile(userId);
+    await this.client.sendState(
+      roomId,
+      'm.room.member',
+      userId,
+      {
+        membership: 'join',
+        displayname: displayName,
+        ...(profile.avatar_url ? { avatar_url: profile.avatar_url } : {}),
+      },
+      userId,
+    );
   }
 
   /** Forgets cached membership after the ghost left or was kicked. */

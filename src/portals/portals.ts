@@ -1,7 +1,7 @@
 import type { MatrixClient } from '../matrix/client';
 import type { NetworkNamespace } from '../matrix/namespaces';
 import type { RemoteChatRef } from '../sdk/ids';
-import type { RemoteChatInfo } from '../sdk/remote-events';
+import type { RemoteChatInfo, RemoteSpace } from '../sdk/remote-events';
 import type { PortalRow } from '../store/portal-repo';
 import type { Store } from '../store/store';
 import type { GhostManager } from './ghosts';
@@ -19,11 +19,10 @@ export interface PortalCreateOptions {
 }
 
 /**
- * `RemoteChatInfo.space`, optionally nested: a module may add `parent` (a Discord category's
- * guild) and the space is then filed into its parent's space. The SDK type does not declare
- * `parent` yet; the field is read defensively.
+ * `RemoteChatInfo.space`, optionally nested through `parent` (a Discord category's guild): the
+ * space is then filed into its parent's space.
  */
-export type SpaceRef = NonNullable<RemoteChatInfo['space']> & { readonly parent?: SpaceRef };
+export type SpaceRef = RemoteSpace;
 
 /** Spaces are portal rows under this reserved remote id prefix; modules must not mint such ids. */
 export const spaceChatId = (spaceId: string): string => `space:${spaceId}`;

@@ -40,7 +40,11 @@ export class RemoteEventHandler {
   async handle(net: NetworkRuntime, ev: RemoteEvent): Promise<void> {
     if (ev.type === 'user_info') {
       const userId = await this.d.ghosts.ensure(net.ns, ev.user.id);
-      await this.d.ghosts.syncProfile(net.ns, ev.user.id, userId, ev.info);
+      // Per-chat names (a Discord server nickname) change only that room's member event.
+      const portal = ev.chat ? await this.d.portals.find(net.id, ev.chat) : null;
+      if (!ev.chat) await this.d.ghosts.syncProfile(net.ns, ev.user.id, userId, ev.info);
+      else if (portal && ev.info.displayName)
+        await this.d.ghosts.setRoomName(portal.room_id, userId, ev.info.displayName);
       return;
     }
     // Our own sends to this chat first: their mappings make echoes and replies resolvable.

@@ -21,7 +21,15 @@ export interface RemoteChatInfo {
   /** For DMs: the remote user on the other side (becomes the room's DM partner). */
   readonly dmPartner?: RemoteUserRef;
   /** A parent grouping (Discord guild): the core files the room into that space. */
-  readonly space?: { readonly id: string; readonly name: string };
+  readonly space?: RemoteSpace;
+}
+
+/** A grouping of chats (a Discord guild, or a category inside it), bridged as a Matrix space. */
+export interface RemoteSpace {
+  readonly id: string;
+  readonly name: string;
+  /** The space this one sits in (a category's guild). */
+  readonly parent?: RemoteSpace;
 }
 
 /** Bytes of a remote file with what the core needs to upload it. */

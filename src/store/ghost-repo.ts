@@ -29,10 +29,14 @@ export class GhostRepo {
 
   async upsertRegistered(network: string, remoteId: string, userId: string): Promise<void> {
     await this.db.query(
-      `INSERT INTO ghost (network, remote_id, user_id, registered) VALUES ($1, $2, $3, true)
-       ON CONFLICT (network, remote_id) DO UPDATE SET registered = true`,
+      // Another worker may insert the same ghost concurrently (it hits either unique key): no conflict target.
+      `INSERT INTO ghost (network, remote_id, user_id, registered) VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING`,
       [network, remoteId, userId],
     );
+    await this.db.query('UPDATE ghost SET registered = true WHERE network = $1 AND remote_id = $2', [
+      network,
+      remoteId,
+    ]);
   }
 
   async setProfile(
