@@ -7,9 +7,9 @@ WORKDIR /src
 # As in .ci/run: whatsapp-web.js pulls puppeteer, whose own browser download cannot be used.
 ENV PUPPETEER_SKIP_DOWNLOAD=true
 COPY . .
-# As in .ci/run: exactly what package-lock.json pins. The `prepare` script compiles to dist/
-# (tsc -p tsconfig.build.json, the build step of scripts/test.sh).
-RUN npm ci --no-audit --no-fund --loglevel=error
+# As in .ci/run: the versions package-lock.json pins (see there why not `npm ci`). The
+# `prepare` script compiles to dist/ (tsc -p tsconfig.build.json, the build step of scripts/test.sh).
+RUN npm install --no-audit --no-fund --loglevel=error
 RUN npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM node:24-bookworm-slim
