@@ -27,6 +27,11 @@ export class IrcNetwork {
   private readonly connecting = new Map<string, Promise<IrcConn>>();
   /** Our own connections by folded nick: their lines are never bridged back. */
   private readonly nicks = new Map<string, IrcConn>();
+  /**
+   * Nicks our connections dropped recently (folded → until when): a QUIT or NICK of ours can reach
+   * another of our connections after the connection itself has closed, and must not become a ghost.
+   */
+  private readonly formerNicks = new Map<string, number>();
   private readonly persistedAt = new Map<string, number>();
   private reaper: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -76,6 +81,21 @@ export class IrcNetwork {
   /** Our connection currently using `nick`, if any. */
   ownConn(nick: string): IrcConn | undefined {
     return this.nicks.get(fold(nick));
+  }
+
+  /** Whether `nick` is, or was a moment ago, one of our connections (or the network is stopping). */
+  isOwnNick(nick: string): boolean {
+    const key = fold(nick);
+    if (this.stopped || this.nicks.has(key)) return true;
+    const until = this.formerNicks.get(key);
+    if (until !== undefined && until < Date.now()) this.formerNicks.delete(key);
+    return until !== undefined && until >= Date.now();
+  }
+
+  private releaseNick(key: string): void {
+    this.nicks.delete(key);
+    if (this.formerNicks.size > 10_000) this.formerNicks.clear();
+    this.formerNicks.set(key, Date.now() + 60_000);
   }
 
   /** An IRC user's nick as spelled now (from the channels we are in), by folded nick. */
@@ -195,14 +215,20 @@ export class IrcNetwork {
   /** Our connection's bookkeeping: own nicks, channel registry, the pool on close. */
   private track(conn: IrcConn): IrcConn {
     const client = conn.client;
-    client.on('registered', (e) => this.nicks.set(fold(e.nick), conn));
+    const log = this.ctx.log.child({ network: this.id, owner: conn.owner ?? '(bot)' });
+    client.on('registered', (e) => {
+      log.debug('IRC connection registered', { nick: e.nick });
+      this.nicks.set(fold(e.nick), conn);
+    });
     client.on('nick', (e) => {
-      if (this.nicks.get(fold(e.nick)) !== conn || fold(e.newNick) !== fold(conn.nick ?? '')) return;
-      this.nicks.delete(fold(e.nick));
+      // Our own NICK comes back on our own connection (other connections see it too: not theirs).
+      if (this.nicks.get(fold(e.nick)) !== conn) return;
+      this.releaseNick(fold(e.nick));
       this.nicks.set(fold(e.newNick), conn);
     });
+    client.on('reconnecting', (e) => log.info('IRC connection lost; reconnecting', { ...e }));
     const forget = () => {
-      for (const [nick, c] of this.nicks) if (c === conn) this.nicks.delete(nick);
+      for (const [nick, c] of this.nicks) if (c === conn) this.releaseNick(nick);
       this.channels.dropped(conn);
       conn.joining.clear();
     };

@@ -211,8 +211,10 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
     });
     client.on('quit', (e) => this.emit('quit', { nick: e.nick, reason: e.message }));
     client.on('nick', (e) => {
-      // irc-framework has already updated its own nick. A reconnect should come back under this nick.
-      if (this.clientOptions && this.isMe(e.new_nick)) this.clientOptions.nick = e.new_nick;
+      // irc-framework proxies the event before updating its own nick, so ours still matches the old
+      // one here (or already the new one in later versions). A reconnect should come back under it.
+      if (this.clientOptions && (this.isMe(e.nick) || this.isMe(e.new_nick)))
+        this.clientOptions.nick = e.new_nick;
       this.emit('nick', { nick: e.nick, newNick: e.new_nick });
     });
     client.on('topic', (e) => this.emit('topic', { channel: e.channel, topic: e.topic, nick: e.nick }));

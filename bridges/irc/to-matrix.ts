@@ -23,7 +23,7 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
   const channelRef = (channel: string) => ({ id: chatId(net.id, channel) });
   const isMe = (nick: string) => fold(nick) === fold(conn.nick ?? '');
   /** Another of our connections: its own handlers deal with what it does. */
-  const isOurs = (nick: string) => !!net.ownConn(nick);
+  const isOurs = (nick: string) => net.isOwnNick(nick);
   const listening = (channel: string) => net.channels.isListener(conn, channel);
   const member = (
     channel: string,
