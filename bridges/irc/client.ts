@@ -201,7 +201,7 @@ export class IrcNetwork {
     try {
       await conn.connect(nick, user.userId, ident);
     } catch (err) {
-      if (err instanceof BridgeError && err.code === 'bad_credentials' && credentials)
+      if (err instanceof BridgeError && err.code === 'bad_credentials' && credentials?.loginId)
         this.ctx.setBridgeState(credentials.loginId, { state: 'bad_credentials', message: err.message });
       throw err;
     }

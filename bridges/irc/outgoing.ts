@@ -46,6 +46,6 @@ export function renderOutgoing(msg: MatrixMessage, o: RenderOptions): Outgoing {
   const lines = splitMessage(text, budget);
   if (lines.length <= o.maxLines) return { kind, text: lines.join('\n'), linked: false };
   const suffix = ` … (full message: ${msg.permalink})`;
-  const first = truncateUtf8(lines[0] ?? '', Math.max(0, budget - Buffer.byteLength(suffix)));
+  const first = truncateUtf8(lines[0] ?? '', Math.max(0, budget - Buffer.byteLength(suffix))).trimEnd();
   return { kind, text: `${first}${suffix}`, linked: true };
 }
