@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors';
 import { doctor } from './doctor';
 import { generateRegistration, runMigrate, start, type CliIo } from './commands';
+import { runNewBridge } from './new-bridge';
 
 const USAGE = `Usage: switchboard <command> [options]
 
@@ -10,12 +11,16 @@ Commands:
   generate-registration  Write the appservice registration for the homeserver
   migrate                Bring the database schema up to date
   doctor                 Check config, database, registration and the homeserver connection
+  new-bridge <target>    Scaffold a bridge module that passes the conformance kit: <id> makes
+                         bridges/<id> in this checkout; @scope/name or a path, its own npm package
 
 Options:
   -c, --config <file>        Config file (default: config.yaml)
   -r, --registration <file>  Registration file (default: registration.yaml)
       --domain <name>        First run only: the homeserver's server name (default: localhost)
       --homeserver <url>     First run only: the homeserver URL (default: http://localhost:8008)
+      --id <id>              new-bridge: the module id (default: from the target's name)
+      --name <name>          new-bridge: the network's display name (default: the id, capitalised)
 `;
 
 const io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
@@ -37,6 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         },
         port: { type: 'string', default: '29300' },
         help: { type: 'boolean', short: 'h' },
+        id: { type: 'string' },
+        name: { type: 'string' },
       },
     });
   } catch (err) {
@@ -73,6 +80,15 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'doctor':
         return (await doctor(v.config, v.registration, io)) ? 0 : 1;
+      case 'new-bridge': {
+        const target = positionals[1];
+        if (!target) throw new Error('which module? e.g. `switchboard new-bridge mynet`');
+        runNewBridge(
+          { target, cwd: process.cwd(), ...(v.id ? { id: v.id } : {}), ...(v.name ? { name: v.name } : {}) },
+          io,
+        );
+        return 0;
+      }
       default:
         io.err(`Unknown command "${command}".\n\n${USAGE}`);
         return 2;
