@@ -30,38 +30,43 @@ export const EVENT_FAILED = 2;
  * are written in ONE database transaction, deduplicated by txnId and by event_id.
  */
 export class IngestRepo {
-  constructor(
-    private readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
-  ) {}
+  constructor(private readonly db: Queryable) {}
 
-  /** Returns the newly stored events; none when the transaction was seen before. */
+  /**
+   * Returns the newly stored events; none when the transaction was seen before. One
+   * statement, so one round trip and atomic without BEGIN/COMMIT: the transaction id and
+   * its events are committed together or not at all (the CTE always runs; the events go in
+   * only when the id was new).
+   */
   async storeTransaction(txnId: string, events: readonly IncomingEvent[]): Promise<StoredEvent[]> {
-    return this.db.transaction(async (tx) => {
-      const now = Date.now();
-      const txn = await tx.query(
-        'INSERT INTO as_txn (txn_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-        [txnId, now],
-      );
-      if (txn.rowCount === 0 || events.length === 0) return [];
-      const res = await tx.query<{ seq: number; event_id: string }>(
-        `INSERT INTO as_event (event_id, room_id, body, received_at)
-         SELECT e, r, b::jsonb, $4 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(e, r, b, n)
-         ORDER BY n
-         ON CONFLICT (event_id) DO NOTHING RETURNING seq, event_id`,
-        [events.map((e) => e.eventId), events.map((e) => e.roomId), events.map((e) => toJsonb(e.body)), now],
-      );
-      const seqById = new Map(res.rows.map((r) => [r.event_id, r.seq]));
-      return events
-        .filter((e) => seqById.has(e.eventId))
-        .map((e) => ({
-          seq: seqById.get(e.eventId) as number,
-          event_id: e.eventId,
-          room_id: e.roomId,
-          body: e.body,
-          attempts: 0,
-        }))
-        .sort((a, b) => a.seq - b.seq);
-    });
+    const res = await this.db.query<{ seq: number; event_id: string }>(
+      `WITH txn AS (
+         INSERT INTO as_txn (txn_id, received_at) VALUES ($5, $4) ON CONFLICT DO NOTHING RETURNING 1
+       )
+       INSERT INTO as_event (event_id, room_id, body, received_at)
+       SELECT e, r, b::jsonb, $4 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(e, r, b, n)
+       WHERE EXISTS (SELECT 1 FROM txn)
+       ORDER BY n
+       ON CONFLICT (event_id) DO NOTHING RETURNING seq, event_id`,
+      [
+        events.map((e) => e.eventId),
+        events.map((e) => e.roomId),
+        events.map((e) => toJsonb(e.body)),
+        Date.now(),
+        txnId,
+      ],
+    );
+    const seqById = new Map(res.rows.map((r) => [r.event_id, r.seq]));
+    return events
+      .filter((e) => seqById.has(e.eventId))
+      .map((e) => ({
+        seq: seqById.get(e.eventId) as number,
+        event_id: e.eventId,
+        room_id: e.roomId,
+        body: e.body,
+        attempts: 0,
+      }))
+      .sort((a, b) => a.seq - b.seq);
   }
 
   /** Events acknowledged to the homeserver but not yet handled (after a crash), in order. */
