@@ -30,7 +30,7 @@ export async function loadModule(
     specifier =
       modulePath.startsWith('.') || path.isAbsolute(modulePath)
         ? path.resolve(baseDir, modulePath)
-        : modulePath;
+        : resolvePackage(modulePath, baseDir);
   } else if ((BUILT_IN_MODULES as readonly string[]).includes(id)) {
     // Resolves in both trees: src/modules → bridges/<id> when run from source, dist/src/modules → dist/bridges/<id> when built.
     specifier = path.join(__dirname, '..', '..', 'bridges', id, 'index');
@@ -84,5 +84,14 @@ async function importModule(specifier: string): Promise<unknown> {
     // ESM-only packages that `require` cannot load synchronously (top-level await).
     if ((err as { code?: string }).code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
     return import(specifier);
+  }
+}
+
+/** A package is looked up next to the config first (a plugin installed there), then next to the core. */
+function resolvePackage(name: string, baseDir: string): string {
+  try {
+    return require.resolve(name, { paths: [baseDir, __dirname] });
+  } catch {
+    return name; // let the import report it
   }
 }

@@ -38,5 +38,10 @@ export class BridgeError extends Error {
 /** Narrows an unknown thrown value into a BridgeError, keeping unknown errors generic for users. */
 export function toBridgeError(err: unknown): BridgeError {
   if (err instanceof BridgeError) return err;
+  // A plugin that bundles its own copy of the SDK throws a different BridgeError class.
+  const e = err as { name?: unknown; code?: unknown; message?: unknown } | null;
+  if (e && e.name === 'BridgeError' && typeof e.code === 'string' && typeof e.message === 'string') {
+    return new BridgeError(e.code as BridgeErrorCode, e.message);
+  }
   return new BridgeError('internal', 'an internal error occurred (see the bridge log)', false);
 }
