@@ -3,7 +3,9 @@
 # Installs Debian's package when missing (CI runs as root), starts the cluster, and creates
 # a superuser role the tests use to create a throw-away database per test file.
 set -euo pipefail
-if [ -n "${SWITCHBOARD_TEST_PG_URL:-}" ]; then echo "$SWITCHBOARD_TEST_PG_URL"; exit 0; fi
+# Only the URL goes to stdout (callers capture it); everything the tools print goes to stderr.
+exec 3>&1 1>&2
+if [ -n "${SWITCHBOARD_TEST_PG_URL:-}" ]; then echo "$SWITCHBOARD_TEST_PG_URL" >&3; exit 0; fi
 log() { echo "ensure-postgres: $*" >&2; }
 if ! command -v pg_ctlcluster >/dev/null || [ ! -d /usr/lib/postgresql/15 ]; then
   log "installing postgresql from Debian"
@@ -23,4 +25,4 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
-echo "postgres://switchboard_test:switchboard_test@127.0.0.1:5432/postgres"
+echo "postgres://switchboard_test:switchboard_test@127.0.0.1:5432/postgres" >&3
