@@ -163,6 +163,7 @@ describe('FakeDiscord with the real discord.js client', () => {
       allowed_mentions: { parse: [], users: [ALICE] },
     });
     const [message] = await echo;
+    expect(request.response).toMatchObject({ id: message.id, channel_id: CHANNEL, webhook_id: webhook.id });
     expect(message.author.username).toBe('Bob (Matrix)');
     expect(message.author.bot).toBe(true);
     // Discord refuses names containing "discord"/"clyde", which a relayed display name can contain.

@@ -36,6 +36,7 @@ export function bodyOf(req: Request): { body: unknown; files: RecordedFile[] } {
 /** Answers with JSON (or 204 when `body` is undefined), completing the log entry first. */
 export function reply(res: Response, status: number, body?: unknown): void {
   const record = recorded.get(res.req);
+  if (record && body !== undefined) record.entry.response = body;
   record?.log.complete(record.entry, status);
   if (body === undefined) res.status(status).end();
   else res.status(status).json(body);

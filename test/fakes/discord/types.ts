@@ -168,6 +168,8 @@ export interface RecordedRequest {
   auditLogReason: string | null;
   /** HTTP status the fake answered with; 0 until the answer is sent. */
   status: number;
+  /** The JSON the fake answered with (e.g. the created message); undefined for 204 and until answered. */
+  response?: unknown;
 }
 
 export interface RouteMatcher {
