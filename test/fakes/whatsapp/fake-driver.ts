@@ -181,6 +181,8 @@ function groupEventFor(type: WAGroupNotificationType): GroupEvent {
 export class FakeWhatsAppDriver implements WhatsAppDriver {
   /** Every call made through the driver interface and on the message and chat objects it returned. */
   readonly calls: FakeCall[] = [];
+  /** What sendMessage returned, in order: the messages sent through the driver interface, with their ids. */
+  readonly sent: WAMessage[] = [];
   readonly sessionId: string;
 
   private readonly events = new DriverEventEmitter();
@@ -195,7 +197,16 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
   private readonly contacts = new Map<WAId, FakeContactSpec>();
   private history: IncomingMessageSpec[] = [];
 
-  constructor(opts: DriverOptions, network?: FakeWhatsAppNetwork) {
+  /**
+   * @param profile an earlier driver of the same session: the browser profile this one reopens.
+   *   A restored session keeps its chats, contacts and messages (WhatsApp Web's local store), so
+   *   messages from before a restart can still be edited, reacted to and revoked.
+   */
+  constructor(
+    opts: DriverOptions,
+    network?: FakeWhatsAppNetwork,
+    private readonly profile?: FakeWhatsAppDriver,
+  ) {
     assertValidSessionId(opts.sessionId);
     this.sessionId = opts.sessionId;
     this.store = opts.store;
@@ -215,6 +226,7 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
       await rm(path, { force: true });
       this.me = blob.me;
       this.ownPushname = blob.pushname;
+      if (this.profile?.me === blob.me) this.reopenProfile(this.profile);
       this.phase = 'restoring';
       // Like the library: a restored session reports authenticated/ready after initialize() resolves.
       setImmediate(() => {
@@ -291,6 +303,7 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
       ...(options.quotedMessageId === undefined ? {} : { quoted: options.quotedMessageId }),
       ...(options.mentions === undefined ? {} : { mentionedIds: options.mentions }),
     });
+    this.sent.push(this.snapshot(stored));
     // The library's echo: our own sends come back as message_create with fromMe.
     this.events.emit('message_create', this.snapshot(stored));
     this.network?.routeMessage(this, this.snapshot(stored), stored.media);
@@ -590,6 +603,13 @@ export class FakeWhatsAppDriver implements WhatsAppDriver {
     this.events.emit('ready');
   }
 
+  /** Copies the local store of an earlier driver of this session (see the constructor). */
+  private reopenProfile(previous: FakeWhatsAppDriver): void {
+    for (const [id, m] of previous.messages) this.messages.set(id, structuredClone(m));
+    for (const [id, c] of previous.chats) this.chats.set(id, structuredClone(c));
+    for (const [id, c] of previous.contacts) this.contacts.set(id, { ...c });
+  }
+
   private async deleteStoredSession(): Promise<void> {
     const session = this.sessionName;
     if (await this.store.sessionExists({ session })) await this.store.delete({ session });
@@ -796,7 +816,8 @@ export function createFakeDriverFactory(network?: FakeWhatsAppNetwork): {
 } {
   const drivers = new Map<string, FakeWhatsAppDriver>();
   const factory: DriverFactory = (opts) => {
-    const driver = new FakeWhatsAppDriver(opts, network);
+    // The same session id is the same browser profile: a restored session reopens its local store.
+    const driver = new FakeWhatsAppDriver(opts, network, drivers.get(opts.sessionId));
     drivers.set(opts.sessionId, driver);
     return driver;
   };
