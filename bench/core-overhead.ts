@@ -4,14 +4,19 @@
  *
  *   npm run build && npm run bench -- [--backends pglite,postgres] [--pg-url postgres://…]
  *     [--rate 1000] [--seconds 10] [--ceiling-seconds 6] [--rooms 50] [--users 20] [--out file.json]
+ *     [--trace] [--only mceil,rceil,mrate,rrate,both] [--profile dir]
  *
+ * `--trace` prints per-phase query and homeserver-call counts and times (it slows the bridge a
+ * little); `--profile dir` writes a CPU profile of the bridge process per phase
+ * (dir/<back end>/<phase>.cpuprofile, for Chrome DevTools or speedscope).
  * Postgres needs an admin URL (a fresh database is created and dropped) from `--pg-url`,
  * `SWITCHBOARD_BENCH_PG_URL` or `SWITCHBOARD_TEST_PG_URL`; without one only PGlite runs.
  * Each back end runs in its own process, so RSS figures do not mix.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +41,10 @@ interface Options {
   out: string | undefined;
   /** Counts and times every query and homeserver call per phase (slows the bridge a little). */
   trace: boolean;
+  /** Phases to run (mceil, rceil, mrate, rrate, both); all when empty. */
+  only: string[];
+  /** Writes a CPU profile of the bridge process per phase into this directory. */
+  profile: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Options & { role: string } {
@@ -63,6 +72,8 @@ function parseArgs(argv: readonly string[]): Options & { role: string } {
     remoteUsers: num('remote-users', 20),
     out: flags.get('out'),
     trace: flags.has('trace'),
+    only: (flags.get('only') ?? '').split(',').filter(Boolean),
+    profile: flags.get('profile'),
   };
 }
 
@@ -151,33 +162,67 @@ class Meter {
   private wall = nowMs();
   private dbTicks = 0;
 
-  constructor(private readonly dbCpu: () => Promise<number>) {
+  private profiler: Session | null = null;
+  private phase = '';
+
+  constructor(
+    private readonly dbCpu: () => Promise<number>,
+    private readonly profileDir?: string,
+  ) {
     this.timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage.rss())), 100);
   }
 
-  async reset(): Promise<void> {
+  async reset(phase: string): Promise<void> {
+    this.phase = phase;
+    if (this.profileDir) {
+      this.profiler ??= new Session();
+      this.profiler.connect();
+      await this.profiler.post('Profiler.enable');
+      await this.profiler.post('Profiler.start');
+    }
     this.peak = process.memoryUsage.rss();
     this.cpu = process.cpuUsage();
     this.wall = nowMs();
     this.dbTicks = await this.dbCpu();
   }
 
-  async read(): Promise<{ rssPeakMB: number; cpuPct: number; dbCpuPct: number | null }> {
+  async read(): Promise<Metered> {
     const c = process.cpuUsage(this.cpu);
     const wall = nowMs() - this.wall;
     this.peak = Math.max(this.peak, process.memoryUsage.rss());
     const ticks = await this.dbCpu();
+    if (this.profiler && this.profileDir) {
+      const { profile } = await this.profiler.post('Profiler.stop');
+      writeFileSync(path.join(this.profileDir, `${this.phase}.cpuprofile`), JSON.stringify(profile));
+      this.profiler.disconnect();
+    }
     const hz = 100; // USER_HZ on Linux
+    const cpuMs = (c.user + c.system) / 1000;
+    const dbCpuMs = ticks < 0 ? null : ((ticks - this.dbTicks) / hz) * 1000;
     return {
       rssPeakMB: Math.round(this.peak / 1048576),
-      cpuPct: Math.round(((c.user + c.system) / 1000 / wall) * 100),
-      dbCpuPct: ticks < 0 ? null : Math.round((((ticks - this.dbTicks) / hz) * 1000 * 100) / wall),
+      cpuPct: Math.round((cpuMs / wall) * 100),
+      dbCpuPct: dbCpuMs === null ? null : Math.round((dbCpuMs / wall) * 100),
+      cpuMs,
+      dbCpuMs,
+      wallMs: wall,
     };
   }
 
   stop(): void {
     clearInterval(this.timer);
   }
+}
+
+interface Metered {
+  rssPeakMB: number;
+  /** CPU time of the bridge process (all its threads) over wall time. */
+  cpuPct: number;
+  /** Same for the Postgres backends of the bench database. */
+  dbCpuPct: number | null;
+  cpuMs: number;
+  dbCpuMs: number | null;
+  wallMs: number;
 }
 
 /** CPU ticks (utime + stime) of the Postgres server processes serving `dbName`, or -1. */
@@ -247,6 +292,14 @@ export interface PhaseResult {
   rssPeakMB: number;
   cpuPct: number;
   dbCpuPct: number | null;
+  cpuMs: number;
+  dbCpuMs: number | null;
+  wallMs: number;
+  /**
+   * Bridge + Postgres CPU per event handled while metered: the figure least disturbed by
+   * other load on the machine (for "both" phases, per event of either direction).
+   */
+  cpuUsPerEvent?: number;
 }
 
 export interface BackendResult {
@@ -254,6 +307,8 @@ export interface BackendResult {
   node: string;
   setupMs: number;
   rssIdleMB: number;
+  /** The machine's 1/5/15-minute load average at the end of the run (other work shows here). */
+  loadAverage: number[];
   phases: Record<string, PhaseResult>;
   sinkRoutes: Record<string, number>;
 }
@@ -321,7 +376,11 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
   }
   const statClient = dbUrl ? new Client({ connectionString: dbUrl }) : null;
   await statClient?.connect();
-  const meter = new Meter(() => postgresTicks(statClient));
+  const meter = new Meter(
+    () => postgresTicks(statClient),
+    o.profile ? path.resolve(o.profile, backend) : undefined,
+  );
+  if (o.profile) mkdirSync(path.resolve(o.profile, backend), { recursive: true });
 
   // Steady state: portals exist, Matrix users are members with display names, ghosts are joined.
   for (let j = 0; j < o.rooms; j++) {
@@ -361,9 +420,11 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
 
   tracer?.take(0);
 
+  const run = (phase: string) => o.only.length === 0 || o.only.includes(phase);
+
   // 1. Matrix → remote ceiling: back-to-back transactions of 100 (as fast as the bridge acks).
-  {
-    await meter.reset();
+  if (run('mceil')) {
+    await meter.reset('mceil');
     const before = net.sent;
     const rep = await peer.call<SendReport>({
       cmd: 'burst',
@@ -390,8 +451,8 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
   }
 
   // 2. Remote → Matrix ceiling: emit as fast as the outbox takes it, at most 1000 events queued.
-  {
-    await meter.reset();
+  if (run('rceil')) {
+    await meter.reset('rceil');
     let emitted = 0;
     let inflight = 0;
     const start = nowMs();
@@ -481,8 +542,8 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
   };
 
   // 3. Matrix → remote at a fixed rate.
-  {
-    await meter.reset();
+  if (run('mrate')) {
+    await meter.reset('mrate');
     const rep = await peer.call<SendReport>({
       cmd: 'rate',
       phase: 'mrate',
@@ -497,8 +558,8 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
   }
 
   // 4. Remote → Matrix at a fixed rate.
-  {
-    await meter.reset();
+  if (run('rrate')) {
+    await meter.reset('rrate');
     const run = await emitAtRate('rrate');
     const m = await meter.read();
     phases['r2m @rate'] = { ...(await r2mResult('rrate', run)), ...m };
@@ -506,8 +567,8 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
   }
 
   // 5. Both directions at once, each at the fixed rate.
-  {
-    await meter.reset();
+  if (run('both')) {
+    await meter.reset('both');
     const [rep, run] = await Promise.all([
       peer.call<SendReport>({
         cmd: 'rate',
@@ -526,6 +587,13 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
     log('both r2m');
   }
 
+  for (const [name, p] of Object.entries(phases)) {
+    const perSec = name.startsWith('both ')
+      ? (phases['both m2r']?.handledPerSec ?? 0) + (phases['both r2m']?.handledPerSec ?? 0)
+      : p.handledPerSec;
+    p.cpuUsPerEvent = ((p.cpuMs + (p.dbCpuMs ?? 0)) * 1000) / ((perSec * p.wallMs) / 1000);
+  }
+  const loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const sinkRoutes = (await peer.call<{ routes: Record<string, number> }>({ cmd: 'stats' })).routes;
   meter.stop();
   await statClient?.end();
@@ -533,7 +601,7 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
   peer.stop();
   await dropDb?.();
   rmSync(baseDir, { recursive: true, force: true });
-  return { backend, node: process.version, setupMs, rssIdleMB, phases, sinkRoutes };
+  return { backend, node: process.version, setupMs, rssIdleMB, loadAverage, phases, sinkRoutes };
 }
 
 const f = (v: number | undefined | null, digits = 1) =>
@@ -541,13 +609,13 @@ const f = (v: number | undefined | null, digits = 1) =>
 
 function table(results: readonly BackendResult[]): string {
   const lines = [
-    '| back end | phase | offered ev/s | handled ev/s | p50 ms | p95 ms | p99 ms | max ms | ack p99 ms | bridge CPU % | PG CPU % | peak RSS MB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| back end | phase | offered ev/s | handled ev/s | p50 ms | p95 ms | p99 ms | max ms | ack p99 ms | bridge CPU % | PG CPU % | CPU µs/ev | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     for (const [name, p] of Object.entries(r.phases)) {
       lines.push(
-        `| ${r.backend} | ${name} | ${f(p.offeredPerSec, 0)} | ${f(p.handledPerSec, 0)} | ${f(p.latency?.p50, 2)} | ${f(p.latency?.p95, 2)} | ${f(p.latency?.p99, 2)} | ${f(p.latency?.max, 1)} | ${f(p.ackLatency?.p99, 2)} | ${p.cpuPct} | ${p.dbCpuPct ?? '–'} | ${p.rssPeakMB} |`,
+        `| ${r.backend} | ${name} | ${f(p.offeredPerSec, 0)} | ${f(p.handledPerSec, 0)} | ${f(p.latency?.p50, 2)} | ${f(p.latency?.p95, 2)} | ${f(p.latency?.p99, 2)} | ${f(p.latency?.max, 1)} | ${f(p.ackLatency?.p99, 2)} | ${p.cpuPct} | ${p.dbCpuPct ?? '–'} | ${f(p.cpuUsPerEvent, 0)} | ${p.rssPeakMB} |`,
       );
     }
   }
@@ -589,7 +657,7 @@ async function main(): Promise<void> {
   console.log(table(results));
   for (const r of results)
     console.log(
-      `${r.backend}: set-up ${r.setupMs} ms, idle RSS ${r.rssIdleMB} MB, sink calls ${JSON.stringify(r.sinkRoutes)}`,
+      `${r.backend}: set-up ${r.setupMs} ms, idle RSS ${r.rssIdleMB} MB, load average ${r.loadAverage.join(' ')}, sink calls ${JSON.stringify(r.sinkRoutes)}`,
     );
   console.log(`total ${((nowMs() - started) / 1000).toFixed(1)} s`);
   if (o.out) writeFileSync(o.out, JSON.stringify({ options: o, results }, null, 2));
