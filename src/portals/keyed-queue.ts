@@ -10,11 +10,14 @@
 export class KeyedQueue {
   private readonly queues = new Map<string, (() => Promise<void>)[]>();
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly depthWaiters: { below: number; resolve: () => void }[] = [];
   private running = 0;
+  private size = 0;
 
   constructor(private readonly onError: (key: string, err: unknown) => void = () => undefined) {}
 
   push(key: string, task: () => Promise<void>): void {
+    this.size++;
     const queue = this.queues.get(key);
     if (queue) {
       queue.push(task);
@@ -35,6 +38,8 @@ export class KeyedQueue {
         this.onError(key, err);
       }
       queue.shift();
+      this.size--;
+      if (this.depthWaiters.length > 0) this.wakeDepthWaiters();
     }
     this.queues.delete(key);
     this.running--;
@@ -43,9 +48,23 @@ export class KeyedQueue {
 
   /** Tasks waiting or running, over all keys. */
   get depth(): number {
-    let n = 0;
-    for (const q of this.queues.values()) n += q.length;
-    return n;
+    return this.size;
+  }
+
+  /** Resolves once fewer than `below` tasks are waiting or running (backpressure). */
+  whenDepthBelow(below: number): Promise<void> {
+    if (this.size < below) return Promise.resolve();
+    return new Promise((resolve) => this.depthWaiters.push({ below, resolve }));
+  }
+
+  private wakeDepthWaiters(): void {
+    for (let i = this.depthWaiters.length - 1; i >= 0; i--) {
+      const w = this.depthWaiters[i] as { below: number; resolve: () => void };
+      if (this.size < w.below) {
+        this.depthWaiters.splice(i, 1);
+        w.resolve();
+      }
+    }
   }
 
   get activeKeys(): number {

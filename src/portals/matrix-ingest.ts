@@ -16,10 +16,17 @@ export class MatrixIngest {
   private readonly storing = new Set<Promise<unknown>>();
   private stopped = false;
 
+  /**
+   * @param maxQueued Backpressure: while this many events wait to be handled, the next
+   *   transaction is answered only once the queue has room. The homeserver sends one
+   *   transaction at a time, so it slows down to the bridge's pace instead of the bridge
+   *   holding an ever-growing backlog in memory.
+   */
   constructor(
     private readonly store: Store,
     private readonly handle: (ev: StoredEvent) => Promise<void>,
     private readonly log: Logger,
+    private readonly maxQueued = 2000,
   ) {
     this.queue = new KeyedQueue((key, err) =>
       log.error('matrix event queue error', { key, error: String(err) }),
@@ -34,6 +41,8 @@ export class MatrixIngest {
   /** Stores a transaction durably; resolves when the homeserver may be told 200. */
   async ingest(txnId: string, events: readonly IncomingEvent[]): Promise<void> {
     // While shutting down, refuse: the homeserver keeps the transaction and retries it later.
+    if (this.stopped) throw new Error('shutting down');
+    await this.queue.whenDepthBelow(this.maxQueued);
     if (this.stopped) throw new Error('shutting down');
     const storing = this.store.ingest.storeTransaction(txnId, events);
     this.storing.add(storing);

@@ -34,6 +34,25 @@ describe('MatrixIngest', () => {
     expect(await store.ingest.pending()).toEqual([]);
   });
 
+  it('makes the homeserver wait while too many events are queued (backpressure)', async () => {
+    const gates: (() => void)[] = [];
+    const ingest = new MatrixIngest(store, () => new Promise<void>((r) => gates.push(r)), log, 3);
+    await ingest.ingest('t1', [ev('$1', '!a'), ev('$2', '!b'), ev('$3', '!c')]);
+    let acked = false;
+    const second = ingest.ingest('t2', [ev('$4', '!a')]).then(() => (acked = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(acked).toBe(false);
+    expect((await store.ingest.pending()).map((e) => e.event_id)).toEqual(['$1', '$2', '$3']); // not even stored yet
+    gates.shift()?.();
+    await second;
+    while (gates.length > 0 || ingest.depth > 0) {
+      gates.shift()?.();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await ingest.idle();
+    expect(await store.ingest.pending()).toEqual([]);
+  });
+
   it('replays what an earlier run stored but did not finish, marked as replayed', async () => {
     // An earlier run: stored and acknowledged, then died before handling.
     await store.ingest.storeTransaction('t1', [ev('$1', '!a'), ev('$2', '!a')]);
