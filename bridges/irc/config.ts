@@ -98,7 +98,7 @@ const network = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        burst: int(1, 100, 5, 'Lines a connection may send back to back.'),
+        burst: int(1, 1000, 5, 'Lines a connection may send back to back.'),
         lines_per_second: {
           type: 'number',
           exclusiveMinimum: 0,
