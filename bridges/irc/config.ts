@@ -66,7 +66,11 @@ const network = {
       default: true,
       description: 'Check the server certificate (turn off only for a test server).',
     },
-    password: { type: 'string', description: 'Server password (PASS), if the server needs one.' },
+    password: {
+      type: 'string',
+      description: 'Server password (PASS), if the server needs one.',
+      examples: ['server-password'],
+    },
     bot_nick: {
       type: 'string',
       pattern: '^[A-Za-z\\[\\]\\\\`_^{|}][A-Za-z0-9\\[\\]\\\\`_^{|}-]{0,29}$',
