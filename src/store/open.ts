@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Database } from './database';
 import { migrate } from './migrate';
 import { PgliteDatabase } from './pglite';
+import { PgliteWorkerDatabase } from './pglite-worker';
 import { PostgresDatabase } from './postgres';
 
 export interface DatabaseConfig {
@@ -10,6 +11,8 @@ export interface DatabaseConfig {
   /** PGlite data directory; absent keeps it in memory (tests only). */
   readonly path?: string;
   readonly maxConnections?: number;
+  /** Runs PGlite in a worker thread (default), off the bridge's main thread. */
+  readonly pgliteWorker?: boolean;
 }
 
 /** Opens the configured database and brings its schema up to date. */
@@ -19,7 +22,10 @@ export async function openDatabase(cfg: DatabaseConfig, opts: { migrate?: boolea
     db = new PostgresDatabase(cfg.url, cfg.maxConnections);
   } else {
     if (cfg.path) mkdirSync(cfg.path, { recursive: true });
-    db = await PgliteDatabase.open(cfg.path);
+    db =
+      cfg.pgliteWorker === false
+        ? await PgliteDatabase.open(cfg.path)
+        : await PgliteWorkerDatabase.open(cfg.path);
   }
   if (opts.migrate !== false) {
     try {
