@@ -112,6 +112,31 @@ export class IrcConn {
     }
   }
 
+  /**
+   * Resolves once the connection is registered, waiting up to `ms` through a reconnect. A message
+   * must not wait longer: the room's queue (everyone's messages in it) waits with it.
+   */
+  async ready(ms: number, network: string): Promise<void> {
+    if (this.client.isRegistered) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.client.off('registered', onRegistered);
+        if (ok) resolve();
+        else
+          reject(
+            new BridgeError(
+              'remote_unreachable',
+              `not connected to ${network} right now (reconnecting); try again shortly`,
+            ),
+          );
+      };
+      const onRegistered = () => done(true);
+      const timer = setTimeout(() => done(this.client.isRegistered), ms);
+      this.client.on('registered', onRegistered);
+    });
+  }
+
   async quit(reason: string): Promise<void> {
     this.closing = true;
     await this.client.quit(reason).catch(() => undefined);

@@ -29,6 +29,9 @@ import {
 } from './ids';
 import { renderOutgoing, type Outgoing } from './outgoing';
 
+/** How long a message waits for its puppet to finish reconnecting before it is refused. */
+const READY_WAIT_MS = 10_000;
+
 /** Whether `channel` may be bridged on `net` (config `channels`). */
 export function channelAllowed(net: IrcNetwork, channel: string): boolean {
   return net.cfg.channels.some((c) => c === '*' || fold(c) === fold(channel));
@@ -66,6 +69,7 @@ export class IrcSession implements RemoteSession {
     const { net, chat } = this.route(portal.chat);
     if (info.topic === undefined || !chat.channel) return;
     const conn = await net.puppet(this.user);
+    await conn.ready(READY_WAIT_MS, net.name);
     net.ensureIn(conn, chat.target);
     net.markActive(conn);
     await conn.client.setTopic(chat.target, info.topic).catch((err: unknown) => {
@@ -129,6 +133,7 @@ export class IrcSession implements RemoteSession {
   private async send(portal: PortalInfo, msg: MatrixMessage, edit: boolean): Promise<void> {
     const { net, chat } = this.route(portal.chat);
     const conn = await net.puppet(this.user);
+    await conn.ready(READY_WAIT_MS, net.name);
     if (chat.channel) net.ensureIn(conn, chat.target);
     net.markActive(conn);
     const out = renderOutgoing(msg, {

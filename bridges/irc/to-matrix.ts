@@ -194,6 +194,8 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
   });
 
   c.on('ircError', (e) => {
+    // A refused JOIN (banned, invite-only, key...) may be tried again by the next message.
+    if (e.channel) conn.joining.delete(fold(e.channel));
     if (!conn.owner) return ctx.log.warn('IRC bot error', { network: net.id, ...e });
     if (/nick/.test(e.error) && !e.channel) return; // answered by the `nick` command
     const where = e.channel ?? e.nick ?? '';
