@@ -73,8 +73,9 @@ describe('reconnect after a server restart', () => {
     const span = (times.at(-1) as number) - (times[0] as number);
     // N connections through a gate of RATE/s take at least (N - 1) / RATE seconds.
     expect(span).toBeGreaterThanOrEqual(((PUPPETS - 1) / RATE) * 1000 * 0.9);
+    // Registration takes the server a variable moment after the gate lets a socket open: some slack.
     for (const t of times)
-      expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(RATE + 1);
+      expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(RATE * 1.25);
     // The bot jumps the queue: it is back among the first, not behind the other puppets.
     expect(registeredAt.findIndex((r) => r.bot)).toBeLessThan(RATE / 2);
     expect(ctx.events.filter((e) => e.type === 'member')).toHaveLength(0);
