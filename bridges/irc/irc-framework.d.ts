@@ -22,6 +22,8 @@ declare module 'irc-framework' {
     version?: string | null;
     enable_echomessage?: boolean;
     auto_reconnect?: boolean;
+    /** The transport class (default: irc-framework's TCP/TLS one). */
+    transport?: unknown;
   }
 
   export type MessageTags = Record<string, string | true>;
@@ -170,5 +172,16 @@ declare module 'irc-framework' {
     on<E extends keyof EventMap>(event: E, listener: (event: EventMap[E]) => void): this;
     once<E extends keyof EventMap>(event: E, listener: (event: EventMap[E]) => void): this;
     removeAllListeners(event?: keyof EventMap): this;
+  }
+}
+
+/** irc-framework's TCP/TLS transport, subclassed by compact-transport.ts. */
+declare module 'irc-framework/src/transports/net' {
+  import { EventEmitter } from 'node:events';
+  export default class NetTransport extends EventEmitter {
+    constructor(options?: unknown);
+    /** Read data not yet split into lines. */
+    incoming_buffer: Buffer;
+    onSocketData(data: Buffer): void;
   }
 }

@@ -3,6 +3,7 @@
  * connect options and the reconnect schedule.
  */
 import type { ClientOptions, MessageEvent } from 'irc-framework';
+import { CompactNetTransport } from './compact-transport';
 import { hasLineBreakOrNul, isValidMiddleParam, isValidNick, toSingleLine } from './irc-text';
 import type { SendQueueOptions } from './send-queue';
 
@@ -168,5 +169,7 @@ export function buildClientOptions(opts: IrcConnectOptions): ClientOptions {
     version: null,
     // Reconnecting is ours (backoff with jitter, rejoin).
     auto_reconnect: false,
+    // Does not keep each connection's last read chunk alive (see compact-transport.ts).
+    transport: CompactNetTransport,
   };
 }
