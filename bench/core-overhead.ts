@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -165,11 +166,18 @@ class Meter {
   private profiler: Session | null = null;
   private phase = '';
 
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  private ticker = 0;
+
   constructor(
     private readonly dbCpu: () => Promise<number>,
     private readonly profileDir?: string,
   ) {
-    this.timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage.rss())), 100);
+    this.timer = setInterval(() => {
+      this.peak = Math.max(this.peak, process.memoryUsage.rss());
+      if (++this.ticker % 5 === 0) void this.dbCpu();
+    }, 100);
+    this.loopDelay.enable();
   }
 
   async reset(phase: string): Promise<void> {
@@ -184,6 +192,7 @@ class Meter {
     this.cpu = process.cpuUsage();
     this.wall = nowMs();
     this.dbTicks = await this.dbCpu();
+    this.loopDelay.reset();
   }
 
   async read(): Promise<Metered> {
@@ -197,6 +206,7 @@ class Meter {
       this.profiler.disconnect();
     }
     const hz = 100; // USER_HZ on Linux
+    const loopDelayP99Ms = this.loopDelay.percentile(99) / 1e6;
     const cpuMs = (c.user + c.system) / 1000;
     const dbCpuMs = ticks < 0 ? null : ((ticks - this.dbTicks) / hz) * 1000;
     return {
@@ -206,11 +216,13 @@ class Meter {
       cpuMs,
       dbCpuMs,
       wallMs: wall,
+      loopDelayP99Ms,
     };
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.loopDelay.disable();
   }
 }
 
@@ -223,28 +235,41 @@ interface Metered {
   cpuMs: number;
   dbCpuMs: number | null;
   wallMs: number;
+  /** p99 of the bridge's event-loop delay: the floor under any latency it adds. */
+  loopDelayP99Ms: number;
 }
 
-/** CPU ticks (utime + stime) of the Postgres server processes serving `dbName`, or -1. */
-async function postgresTicks(client: Client | null): Promise<number> {
-  if (!client) return -1;
-  try {
-    const res = await client.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-    );
-    let ticks = 0;
-    for (const { pid } of res.rows) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // The backend exited between the query and the read.
+/**
+ * CPU ticks (utime + stime) of the Postgres backends serving the bench database, or -1.
+ * The pool closes idle connections, so every backend ever seen keeps its last reading:
+ * `sample()` runs periodically to catch backends before they exit.
+ */
+class PostgresCpu {
+  private readonly seen = new Map<number, number>();
+
+  constructor(private readonly client: Client | null) {}
+
+  async sample(): Promise<number> {
+    if (!this.client) return -1;
+    try {
+      const res = await this.client.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      for (const { pid } of res.rows) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          this.seen.set(pid, Number(fields[11]) + Number(fields[12]));
+        } catch {
+          // The backend exited between the query and the read: its last reading stays.
+        }
       }
+    } catch {
+      return -1;
     }
+    let ticks = 0;
+    for (const t of this.seen.values()) ticks += t;
     return ticks;
-  } catch {
-    return -1;
   }
 }
 
@@ -295,6 +320,7 @@ export interface PhaseResult {
   cpuMs: number;
   dbCpuMs: number | null;
   wallMs: number;
+  loopDelayP99Ms: number;
   /**
    * Bridge + Postgres CPU per event handled while metered: the figure least disturbed by
    * other load on the machine (for "both" phases, per event of either direction).
@@ -376,10 +402,8 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
   }
   const statClient = dbUrl ? new Client({ connectionString: dbUrl }) : null;
   await statClient?.connect();
-  const meter = new Meter(
-    () => postgresTicks(statClient),
-    o.profile ? path.resolve(o.profile, backend) : undefined,
-  );
+  const pgCpu = new PostgresCpu(statClient);
+  const meter = new Meter(() => pgCpu.sample(), o.profile ? path.resolve(o.profile, backend) : undefined);
   if (o.profile) mkdirSync(path.resolve(o.profile, backend), { recursive: true });
 
   // Steady state: portals exist, Matrix users are members with display names, ghosts are joined.
@@ -609,13 +633,13 @@ const f = (v: number | undefined | null, digits = 1) =>
 
 function table(results: readonly BackendResult[]): string {
   const lines = [
-    '| back end | phase | offered ev/s | handled ev/s | p50 ms | p95 ms | p99 ms | max ms | ack p99 ms | bridge CPU % | PG CPU % | CPU µs/ev | peak RSS MB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| back end | phase | offered ev/s | handled ev/s | p50 ms | p95 ms | p99 ms | max ms | ack p99 ms | loop delay p99 ms | bridge CPU % | PG CPU % | CPU µs/ev | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     for (const [name, p] of Object.entries(r.phases)) {
       lines.push(
-        `| ${r.backend} | ${name} | ${f(p.offeredPerSec, 0)} | ${f(p.handledPerSec, 0)} | ${f(p.latency?.p50, 2)} | ${f(p.latency?.p95, 2)} | ${f(p.latency?.p99, 2)} | ${f(p.latency?.max, 1)} | ${f(p.ackLatency?.p99, 2)} | ${p.cpuPct} | ${p.dbCpuPct ?? '–'} | ${f(p.cpuUsPerEvent, 0)} | ${p.rssPeakMB} |`,
+        `| ${r.backend} | ${name} | ${f(p.offeredPerSec, 0)} | ${f(p.handledPerSec, 0)} | ${f(p.latency?.p50, 2)} | ${f(p.latency?.p95, 2)} | ${f(p.latency?.p99, 2)} | ${f(p.latency?.max, 1)} | ${f(p.ackLatency?.p99, 2)} | ${f(p.loopDelayP99Ms, 1)} | ${p.cpuPct} | ${p.dbCpuPct ?? '–'} | ${f(p.cpuUsPerEvent, 0)} | ${p.rssPeakMB} |`,
       );
     }
   }
