@@ -3,7 +3,7 @@
  * InspIRCd 3, a real Synapse and the bridge on Postgres, all on this machine.
  *
  *   npx tsc -p tsconfig.build.json && SYNAPSE_PYTHON=… SWITCHBOARD_TEST_PG_URL=… \
- *     node dist/bench/irc-latency.js [--messages 200] [--rate 10] [--burst 1000] [--users 4]
+ *     node dist/bench/irc-latency.js [--messages 200] [--rate 10] [--burst 500] [--users 4]
  *
  * - latency: `--messages` lines at `--rate`/s one way, then the other. IRC → Matrix is timed from the
  *   IRC client's write to the Matrix client's /sync returning the event; Matrix → IRC from the
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const [messages, rate, burst, userCount] = [
     arg('messages', 200),
     arg('rate', 10),
-    arg('burst', 1000),
+    arg('burst', 500),
     arg('users', 4),
   ];
   templates();
