@@ -65,7 +65,24 @@ describe('IRC puppets e2e', () => {
     await waitForText(dana, dm, 'hello dana', ghost('carol'));
   });
 
+  it('starts a PM with `start-chat irc test/<nick>`', async () => {
+    const dave = await connect('dave');
+    const ready = await command(dana, mgmt, bed.h.bridge.botUserId, 'start-chat irc test/dave', 'Chat ready');
+    const invite = await dana.waitForInvite((i) => String(ready.content.body).includes(i.roomId));
+    await dana.join(invite.roomId);
+    await dana.sendMessage(invite.roomId, { msgtype: 'm.text', body: 'hello dave' });
+    const pm = await dave.waitFor((e) => e.type === 'privmsg' && e.text === 'hello dave');
+    expect(pm).toMatchObject({ nick: 'dana[m]', target: 'dave' });
+  });
+
   it('changes the puppet nick with the `nick` command', async () => {
+    await command(
+      dana,
+      mgmt,
+      bed.h.bridge.botUserId,
+      'help',
+      /nick \[new nick\] — Show or change your IRC nick/,
+    );
     await command(dana, mgmt, bed.h.bridge.botUserId, 'nick dana_new', 'You are now dana_new');
     await bob.waitFor((e) => e.type === 'nick' && e.nick === 'dana[m]' && e.text === 'dana_new');
     await command(dana, mgmt, bed.h.bridge.botUserId, 'nick', 'You are dana_new on test');
