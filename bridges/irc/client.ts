@@ -59,8 +59,8 @@ export class IrcNetwork {
   async start(): Promise<void> {
     const fatal = (err: BridgeError) =>
       this.ctx.log.error('IRC bot cannot connect', { network: this.id, error: err.message });
-    void this.bot.connectForever(this.cfg.bot_nick, fatal).then(async () => {
-      for (const channel of await this.bridgedChannels()) this.ensureIn(this.bot, channel);
+    void this.bot.connectForever(this.cfg.bot_nick, fatal).then(async (connected) => {
+      if (connected) for (const channel of await this.bridgedChannels()) this.ensureIn(this.bot, channel);
     });
     const idle = this.cfg.idle_timeout_seconds * 1000;
     if (idle > 0) this.reaper = setInterval(() => void this.reap(), Math.min(idle / 4, 60_000)).unref();
@@ -154,24 +154,33 @@ export class IrcNetwork {
   async setNick(user: MatrixActor, nick: string): Promise<string> {
     if (!isValidNick(nick, { maxLength: 30 }))
       throw new BridgeError('invalid_input', `${nick} is not a valid IRC nick`);
-    await this.ctx.kv.set(NICK_KEY(this.id, user.userId), Buffer.from(nick));
+    const keep = () => this.ctx.kv.set(NICK_KEY(this.id, user.userId), Buffer.from(nick));
     const conn = this.puppets.get(user.userId);
-    if (!conn?.client.isRegistered) return `Your nick on ${this.name} will be ${nick} when you next connect.`;
-    const outcome = new Promise<string>((resolve) => {
-      const done = (text: string) => {
+    if (!conn?.client.isRegistered) {
+      await keep();
+      return `Your nick on ${this.name} will be ${nick} when you next connect.`;
+    }
+    // Kept for later connections only if the server did not refuse it.
+    const outcome = new Promise<{ text: string; keep: boolean }>((resolve) => {
+      const done = (text: string, ok: boolean) => {
         clearTimeout(timer);
         conn.client.off('nick', onNick).off('ircError', onError);
-        resolve(text);
+        resolve({ text, keep: ok });
       };
       const onNick = (e: { newNick: string }) =>
-        fold(e.newNick) === fold(nick) && done(`You are now ${e.newNick} on ${this.name}.`);
+        fold(e.newNick) === fold(nick) && done(`You are now ${e.newNick} on ${this.name}.`, true);
       const onError = (e: { error: string; reason?: string }) =>
-        /nick/.test(e.error) && done(`${this.name} refused ${nick}: ${e.reason ?? e.error}`);
-      const timer = setTimeout(() => done(`Asked ${this.name} for the nick ${nick}; no answer yet.`), 5000);
+        /nick/.test(e.error) && done(`${this.name} refused ${nick}: ${e.reason ?? e.error}`, false);
+      const timer = setTimeout(
+        () => done(`Asked ${this.name} for the nick ${nick}; no answer yet.`, true),
+        5000,
+      );
       conn.client.on('nick', onNick).on('ircError', onError);
     });
     await conn.client.changeNick(nick);
-    return outcome;
+    const result = await outcome;
+    if (result.keep) await keep();
+    return result.text;
   }
 
   /** The nick a new connection of the user asks for: chosen with `nick`, else `recent`, else the template. */
@@ -204,6 +213,11 @@ export class IrcNetwork {
       if (err instanceof BridgeError && err.code === 'bad_credentials' && credentials?.loginId)
         this.ctx.setBridgeState(credentials.loginId, { state: 'bad_credentials', message: err.message });
       throw err;
+    }
+    if (this.stopped) {
+      // Connected while the module was stopping: nobody would ever quit it.
+      await conn.quit('Bridge shutting down');
+      throw new BridgeError('remote_unreachable', `the bridge is leaving ${this.name}`);
     }
     this.puppets.set(user.userId, conn);
     this.persistedAt.delete(user.userId);

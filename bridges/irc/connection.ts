@@ -97,19 +97,24 @@ export class IrcConn {
    * The bot keeps trying until it is in (a server that is down at start-up must not keep the
    * bridge from starting); only a refused password or nick stops it.
    */
-  async connectForever(nick: string, onFatal: (err: BridgeError) => void): Promise<void> {
+  async connectForever(nick: string, onFatal: (err: BridgeError) => void): Promise<boolean> {
     for (let attempt = 0; !this.closing; attempt++) {
       try {
         await this.connect(nick, 'Switchboard Matrix bridge', nick.slice(0, 10));
-        return;
+        return true;
       } catch (err) {
+        if (this.closing) break;
         const e = err instanceof BridgeError ? err : new BridgeError('remote_unreachable', String(err));
-        if (e.code === 'bad_credentials' || e.code === 'invalid_input' || this.closing) return onFatal(e);
+        if (e.code === 'bad_credentials' || e.code === 'invalid_input') {
+          onFatal(e);
+          break;
+        }
         const min = this.cfg.reconnect.min_delay_ms;
         const delay = Math.min(this.cfg.reconnect.max_delay_ms, min * 2 ** Math.min(attempt, 20));
         await new Promise((r) => setTimeout(r, min + Math.random() * (delay - min)));
       }
     }
+    return false;
   }
 
   /**

@@ -115,7 +115,7 @@ export class IrcSession implements RemoteSession {
   }
 
   async logout(): Promise<void> {
-    // The next connection is made without the account; the current one keeps it until then.
+    // The puppet quits, so that its next connection is made without the account.
     const net = this.login ? this.networks.get(this.login.remoteId) : undefined;
     await net?.puppetOf(this.user.userId)?.quit('Logged out');
   }
