@@ -11,6 +11,7 @@ import type {
   RemotePart,
   RemoteReactionEvent,
 } from '../sdk/remote-events';
+import type { ReadAhead } from '../store/message-repo';
 import type { Store } from '../store/store';
 import type { GhostManager } from './ghosts';
 import type { PortalManager, ReadyPortal } from './portals';
@@ -37,7 +38,8 @@ export interface RemoteHandlerDeps {
 export class RemoteEventHandler {
   constructor(private readonly d: RemoteHandlerDeps) {}
 
-  async handle(net: NetworkRuntime, ev: RemoteEvent): Promise<void> {
+  /** `hints.readAhead`: the message's mapping rows, read while the event was queued. */
+  async handle(net: NetworkRuntime, ev: RemoteEvent, hints: { readAhead?: ReadAhead } = {}): Promise<void> {
     if (ev.type === 'user_info') {
       const userId = await this.d.ghosts.ensure(net.ns, ev.user.id);
       // Per-chat names (a Discord server nickname) change only that room's member event.
@@ -64,7 +66,7 @@ export class RemoteEventHandler {
     const receiver = ev.chat.receiver ?? '';
     switch (ev.type) {
       case 'message':
-        return this.message(net, portal, sender, ev);
+        return this.message(net, portal, sender, ev, hints.readAhead);
       case 'edit':
         return this.edit(net, portal, sender, ev);
       case 'reaction':
@@ -151,9 +153,10 @@ export class RemoteEventHandler {
     portal: ReadyPortal,
     sender: string,
     ev: RemoteMessageEvent,
+    readAhead?: ReadAhead,
   ): Promise<void> {
     const receiver = ev.chat.receiver ?? '';
-    const already = await this.d.store.messages.byRemoteId(net.id, receiver, ev.id);
+    const already = await this.d.store.messages.readAhead(readAhead, net.id, receiver, ev.id);
     const replyTo = ev.replyTo
       ? (await this.d.store.messages.byRemoteId(net.id, receiver, ev.replyTo))[0]
       : undefined;

@@ -1,6 +1,7 @@
 import type { NetworkRuntime } from '../modules/runtime';
 import type { Logger } from '../sdk/context';
 import type { RemoteEvent } from '../sdk/remote-events';
+import type { ReadAhead } from '../store/message-repo';
 import type { Store } from '../store/store';
 import { HomeserverUnreachableError, MatrixApiError } from '../matrix/errors';
 import { backoffDelay, sleep } from '../util/sleep';
@@ -48,9 +49,13 @@ export class RemoteOutbox {
     const receiver = ev.type === 'user_info' ? '' : (ev.chat.receiver ?? '');
     // JSON drops the closures (media loaders); a replay after a restart uses `RemotePart.ref`.
     const stored = this.store.outbox.insert(network, chatId, receiver, ev);
+    // Whether this message was bridged already (an echo, a duplicate) is read while it is
+    // stored, not after: the handler then does not wait for that read.
+    const ahead =
+      ev.type === 'message' ? this.store.messages.startReadAhead(network, receiver, ev.id) : undefined;
     // The chat's queue place is taken now, in emit order, not when the insert returns: inserts
     // run concurrently and may finish out of order. The task waits for its row to exist.
-    this.enqueue(net, chatId, receiver, stored, ev);
+    this.enqueue(net, chatId, receiver, stored, ev, ahead);
     await stored;
   }
 
@@ -71,6 +76,7 @@ export class RemoteOutbox {
     receiver: string,
     stored: number | Promise<number>,
     ev: RemoteEvent,
+    readAhead?: ReadAhead,
   ): void {
     this.queue.push(`${net.id}\u0000${chatId}\u0000${receiver}`, async () => {
       let seq: number;
@@ -81,7 +87,7 @@ export class RemoteOutbox {
       }
       for (let attempt = 0; !this.stopping; attempt++) {
         try {
-          await this.handler.handle(net, ev);
+          await this.handler.handle(net, ev, readAhead ? { readAhead } : {});
           this.onDelivered(net.id, ev.type, true);
           break;
         } catch (err) {

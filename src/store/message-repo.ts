@@ -29,6 +29,18 @@ const keyOf = (network: string, receiver: string, remoteId: string) =>
   `${network}\u0000${receiver}\u0000${remoteId}`;
 
 /**
+ * A remote message's parts, read ahead of time (when the event is queued rather than when it
+ * is handled). Use it through `MessageRepo.readAhead`, which says whether it may have gone stale.
+ */
+export interface ReadAhead {
+  readonly key: string;
+  /** The repository's write counter when the read was issued. */
+  readonly since: number;
+  /** The rows, or null when the read failed (read again). */
+  readonly rows: Promise<MessageRow[] | null>;
+}
+
+/**
  * Messages: which Matrix event stands for which remote message (and part). Every bridged
  * message inserts a mapping and every remote one looks its id up first, so concurrent calls
  * (from different rooms' queues) are grouped into one statement each (see `Coalescer`).
@@ -36,18 +48,76 @@ const keyOf = (network: string, receiver: string, remoteId: string) =>
 export class MessageRepo {
   private readonly inserts: Coalescer<MessageRow, boolean>;
   private readonly remoteLookups: Coalescer<RemoteKey, MessageRow[]>;
+  /** Counts finished writes; `lastWrite` holds, per remote id, the count of its last one. */
+  private writes = 0;
+  private readonly lastWrite = new Map<string, number>();
+  /** The newest write count no longer in `lastWrite` (evicted). */
+  private forgottenUpTo = 0;
 
+  private readonly writesRemembered: number;
+
+  /** `writesRemembered`: remote ids whose last write is remembered for `readAhead`. */
   constructor(
     private readonly db: Queryable,
-    o: { maxInFlight?: number } = {},
+    o: { maxInFlight?: number; writesRemembered?: number } = {},
   ) {
+    this.writesRemembered = o.writesRemembered ?? 50_000;
     this.inserts = new Coalescer((rows) => this.insertMany(rows), o);
     this.remoteLookups = new Coalescer((keys) => this.byRemoteIds(keys), o);
   }
 
   /** Returns false when the mapping already existed (a duplicate delivery). */
-  insert(row: MessageRow): Promise<boolean> {
-    return this.inserts.run(row);
+  async insert(row: MessageRow): Promise<boolean> {
+    try {
+      return await this.inserts.run(row);
+    } finally {
+      this.noteWrite(keyOf(row.network, row.receiver, row.remote_id));
+    }
+  }
+
+  /**
+   * Starts reading a remote message's parts now, for use later: a queued remote message is
+   * looked up while it waits, so its handling does not wait for the read.
+   */
+  startReadAhead(network: string, receiver: string, remoteId: string): ReadAhead {
+    return {
+      key: keyOf(network, receiver, remoteId),
+      since: this.writes,
+      rows: this.byRemoteId(network, receiver, remoteId).catch(() => null),
+    };
+  }
+
+  /**
+   * The parts of a remote message: from `ahead` when nothing was written to that message
+   * through this repository since it was read (writes elsewhere are seen by no read anyway),
+   * else read again now.
+   */
+  async readAhead(
+    ahead: ReadAhead | undefined,
+    network: string,
+    receiver: string,
+    remoteId: string,
+  ): Promise<MessageRow[]> {
+    const key = keyOf(network, receiver, remoteId);
+    if (ahead?.key === key) {
+      const rows = await ahead.rows;
+      // Checked after the read finished: a write finishing meanwhile also counts as a change.
+      const last = this.lastWrite.get(key);
+      if (rows && this.forgottenUpTo <= ahead.since && (last === undefined || last <= ahead.since))
+        return rows;
+    }
+    return this.byRemoteId(network, receiver, remoteId);
+  }
+
+  /** Remembers that a write to this remote message finished (or failed: it may have landed). */
+  private noteWrite(key: string): void {
+    this.lastWrite.delete(key);
+    this.lastWrite.set(key, ++this.writes);
+    if (this.lastWrite.size > this.writesRemembered) {
+      const [oldest, count] = this.lastWrite.entries().next().value as [string, number];
+      this.lastWrite.delete(oldest);
+      this.forgottenUpTo = count;
+    }
   }
 
   private async insertMany(rows: MessageRow[]): Promise<boolean[]> {
@@ -113,10 +183,14 @@ export class MessageRepo {
   }
 
   async deleteByRemoteId(network: string, receiver: string, remoteId: string): Promise<void> {
-    await this.db.query('DELETE FROM message WHERE network = $1 AND receiver = $2 AND remote_id = $3', [
-      network,
-      receiver,
-      remoteId,
-    ]);
+    try {
+      await this.db.query('DELETE FROM message WHERE network = $1 AND receiver = $2 AND remote_id = $3', [
+        network,
+        receiver,
+        remoteId,
+      ]);
+    } finally {
+      this.noteWrite(keyOf(network, receiver, remoteId));
+    }
   }
 }

@@ -25,6 +25,13 @@ function fakeStore() {
       delete: async (seqs: number[]) => void deleted.push(...seqs),
       pending: async () => [],
     },
+    messages: {
+      startReadAhead: (n: string, r: string, id: string) => ({
+        key: `${n} ${r} ${id}`,
+        since: 0,
+        rows: Promise.resolve([]),
+      }),
+    },
   } as unknown as Store;
   return { store, inserts, deleted };
 }
@@ -57,6 +64,26 @@ describe('RemoteOutbox', () => {
     await outbox.idle();
     expect(handled).toEqual(['other', 'first', 'second']);
     expect(deleted.sort()).toEqual([1, 2, 3]);
+  });
+
+  it('hands a queued message its mapping read-ahead, started at emit', async () => {
+    const { store, inserts } = fakeStore();
+    const hints: unknown[] = [];
+    const handler = {
+      handle: async (_n: NetworkRuntime, _ev: RemoteEvent, h: unknown) => void hints.push(h),
+    };
+    const outbox = new RemoteOutbox(
+      store,
+      handler as unknown as RemoteEventHandler,
+      new Map([['n', net]]),
+      log,
+    );
+    const emitted = outbox.emit('n', msg('c', 'm1'));
+    await Promise.resolve();
+    inserts[0]?.resolve(1);
+    await emitted;
+    await outbox.idle();
+    expect(hints).toEqual([{ readAhead: expect.objectContaining({ key: 'n  m1' }) }]);
   });
 
   it('rejects the emit and delivers nothing when the event could not be stored', async () => {

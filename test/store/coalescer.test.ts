@@ -1,6 +1,6 @@
 import { SecretBox } from '../../src/crypto/secret-box';
 import { Coalescer } from '../../src/store/coalescer';
-import type { MessageRow } from '../../src/store/message-repo';
+import { MessageRepo, type MessageRow } from '../../src/store/message-repo';
 import { Store } from '../../src/store/store';
 import { BACKENDS, freshDatabase } from '../support/databases';
 
@@ -99,6 +99,38 @@ describe.each(BACKENDS)('grouped statements on %s', (backend) => {
     expect(none).toEqual([]);
     expect(again).toEqual(m1);
     expect(again).not.toBe(m1);
+  });
+
+  it('trusts a read-ahead only while nothing was written to that remote message', async () => {
+    const spy = jest.spyOn(store.messages, 'byRemoteId');
+    const fresh = store.messages.startReadAhead('n', '', 'ra1');
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(await store.messages.readAhead(fresh, 'n', '', 'ra1')).toEqual([]);
+    expect(spy).toHaveBeenCalledTimes(1); // answered from the read-ahead
+
+    const stale = store.messages.startReadAhead('n', '', 'ra2');
+    await stale.rows; // read: nothing there yet
+    await store.messages.insert(row('ra2', '0', '$ra2')); // then our own send maps it (an echo race)
+    expect((await store.messages.readAhead(stale, 'n', '', 'ra2')).map((m) => m.event_id)).toEqual(['$ra2']);
+
+    const other = store.messages.startReadAhead('n', '', 'ra3');
+    await store.messages.insert(row('ra4', '0', '$ra4')); // a write to another message does not matter
+    spy.mockClear();
+    expect(await store.messages.readAhead(other, 'n', '', 'ra3')).toEqual([]);
+    expect(spy).not.toHaveBeenCalled();
+    // A read-ahead for another message is not used.
+    expect((await store.messages.readAhead(other, 'n', '', 'ra4')).map((m) => m.event_id)).toEqual(['$ra4']);
+    spy.mockRestore();
+  });
+
+  it('reads again when it no longer remembers every write since the read-ahead', async () => {
+    const repo = new MessageRepo(store.db, { writesRemembered: 2 });
+    const ahead = repo.startReadAhead('n', '', 'rb1');
+    await ahead.rows;
+    for (const id of ['rb2', 'rb3', 'rb4']) await repo.insert(row(id, '0', `$${id}`)); // rb2 forgotten
+    const spy = jest.spyOn(repo, 'byRemoteId');
+    expect(await repo.readAhead(ahead, 'n', '', 'rb1')).toEqual([]);
+    expect(spy).toHaveBeenCalledTimes(1);
   });
 
   it('numbers outbox rows inserted together in call order', async () => {
