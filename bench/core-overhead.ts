@@ -310,6 +310,8 @@ export interface PhaseResult {
   handledPerSec: number;
   events: number;
   latency?: LatencySummary;
+  /** Remote → Matrix: emit → the bridge issuing the PUT /send (its own share of `latency`). */
+  bridgeLatency?: LatencySummary;
   /** Matrix → remote: transaction round trip as the homeserver sees it. */
   ackLatency?: LatencySummary;
   missing?: number;
@@ -400,6 +402,21 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
           .replace(/\/[^/]*$/, '/…')}`,
     );
   }
+  // When the bridge issues each remote message's PUT /send: emit → here is the bridge's own
+  // share of the remote → Matrix latency, without the loopback hop and the stand-in's scheduling.
+  const sendsIssued = new Map<string, TimeLog>();
+  const http = bridge.services.client.http;
+  const request = http.request.bind(http);
+  http.request = ((method: string, p: string, ro?: { body?: unknown }) => {
+    const text = (ro?.body as { body?: unknown } | undefined)?.body;
+    const hit = method === 'PUT' && typeof text === 'string' ? /^bench:([a-z0-9]+):(\d+)/.exec(text) : null;
+    if (hit) {
+      let log = sendsIssued.get(hit[1] as string);
+      if (!log) sendsIssued.set(hit[1] as string, (log = new TimeLog()));
+      log.set(Number(hit[2]), nowMs());
+    }
+    return request(method, p, ro as never);
+  }) as typeof http.request;
   const statClient = dbUrl ? new Client({ connectionString: dbUrl }) : null;
   await statClient?.connect();
   const pgCpu = new PostgresCpu(statClient);
@@ -542,11 +559,13 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
     await withTimeout('remote → Matrix drain', bridge.services.outbox.idle());
     const arrived = (await peer.call<{ times: number[] }>({ cmd: 'arrivals', phase })).times;
     const { values, missing } = pairLatencies(run.emits.toArray(), arrived);
+    const inBridge = pairLatencies(run.emits.toArray(), sendsIssued.get(phase)?.toArray() ?? []).values;
     return {
       offeredPerSec: (run.n / (run.end - run.start)) * 1000,
       handledPerSec: (values.length / (maxOf(arrived) - run.start)) * 1000,
       events: run.n,
       latency: summarize(values),
+      bridgeLatency: summarize(inBridge),
       missing,
     };
   };
@@ -633,13 +652,13 @@ const f = (v: number | undefined | null, digits = 1) =>
 
 function table(results: readonly BackendResult[]): string {
   const lines = [
-    '| back end | phase | offered ev/s | handled ev/s | p50 ms | p95 ms | p99 ms | max ms | ack p99 ms | loop delay p99 ms | bridge CPU % | PG CPU % | CPU µs/ev | peak RSS MB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| back end | phase | offered ev/s | handled ev/s | p50 ms | p95 ms | p99 ms | max ms | in-bridge p99 ms | ack p99 ms | loop delay p99 ms | bridge CPU % | PG CPU % | CPU µs/ev | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     for (const [name, p] of Object.entries(r.phases)) {
       lines.push(
-        `| ${r.backend} | ${name} | ${f(p.offeredPerSec, 0)} | ${f(p.handledPerSec, 0)} | ${f(p.latency?.p50, 2)} | ${f(p.latency?.p95, 2)} | ${f(p.latency?.p99, 2)} | ${f(p.latency?.max, 1)} | ${f(p.ackLatency?.p99, 2)} | ${f(p.loopDelayP99Ms, 1)} | ${p.cpuPct} | ${p.dbCpuPct ?? '–'} | ${f(p.cpuUsPerEvent, 0)} | ${p.rssPeakMB} |`,
+        `| ${r.backend} | ${name} | ${f(p.offeredPerSec, 0)} | ${f(p.handledPerSec, 0)} | ${f(p.latency?.p50, 2)} | ${f(p.latency?.p95, 2)} | ${f(p.latency?.p99, 2)} | ${f(p.latency?.max, 1)} | ${f(p.bridgeLatency?.p99, 2)} | ${f(p.ackLatency?.p99, 2)} | ${f(p.loopDelayP99Ms, 1)} | ${p.cpuPct} | ${p.dbCpuPct ?? '–'} | ${f(p.cpuUsPerEvent, 0)} | ${p.rssPeakMB} |`,
       );
     }
   }
