@@ -342,11 +342,13 @@ export interface BackendResult {
 }
 
 async function runBackend(o: Options, backend: string): Promise<BackendResult> {
+  if (backend === 'postgres' && !o.pgUrl)
+    throw new Error('postgres needs --pg-url or SWITCHBOARD_BENCH_PG_URL');
+  if (backend !== 'postgres' && backend !== 'pglite') throw new Error(`unknown back end ${backend}`);
   const baseDir = mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
   let dbUrl: string | undefined;
   let dropDb: (() => Promise<void>) | undefined;
-  if (backend === 'postgres') {
-    if (!o.pgUrl) throw new Error('postgres needs --pg-url or SWITCHBOARD_BENCH_PG_URL');
+  if (backend === 'postgres' && o.pgUrl) {
     const name = 'sb_bench_' + randomBytes(5).toString('hex');
     const admin = new Client({ connectionString: o.pgUrl });
     await admin.connect();
@@ -359,8 +361,6 @@ async function runBackend(o: Options, backend: string): Promise<BackendResult> {
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     };
-  } else if (backend !== 'pglite') {
-    throw new Error(`unknown back end ${backend}`);
   }
 
   const setupStart = nowMs();
