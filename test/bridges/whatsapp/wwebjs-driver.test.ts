@@ -73,9 +73,8 @@ it('launches Chromium, fails offline within its bound, and cleans up', async () 
   // While it starts, the browser appears with our profile and flags.
   let browserArgs: string[] = [];
   const launched = await eventually(async () => {
-    const [main] = (await processesWithArg(marker)).filter(
-      (p) => !p.args.some((a) => a.startsWith('--type=')),
-    );
+    // Chromium's helpers (zygote, renderers) carry --type=; some rewrite their argv into one string.
+    const [main] = (await processesWithArg(marker)).filter((p) => !p.args.some((a) => a.includes('--type=')));
     browserArgs = main?.args ?? [];
     return main !== undefined;
   }, 20_000);
