@@ -123,7 +123,9 @@ describe('ChromiumPool with the real Chromium', () => {
       const tree = await processTree(alice.pid);
       expect(tree.length).toBeGreaterThan(1); // browser + zygote/renderer/utility processes
       const memory = await processTreeMemory(alice.pid);
-      expect(memory.processes).toBe(tree.length);
+      // Chromium starts and ends helper processes on its own: the two reads may differ by a few.
+      expect(Math.abs(memory.processes - tree.length)).toBeLessThanOrEqual(3);
+      expect(memory.processes).toBeGreaterThan(1);
       expect(memory.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
       expect(memory.pssBytes).toBeGreaterThan(0);
       expect(memory.pssBytes).toBeLessThanOrEqual(memory.rssBytes);
