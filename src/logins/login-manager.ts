@@ -80,7 +80,7 @@ export class LoginManager {
   ): Promise<RemoteSession> {
     const receiver = portal?.chat.receiver;
     if (receiver) {
-      const login = await this.store.logins.get(receiver);
+      const login = await this.store.logins.owner(receiver);
       const own = login?.userId === user.userId ? this.sessions.get(receiver) : undefined;
       if (own) return own;
       const relay = await net.connector.sessionFor?.(user, portal);

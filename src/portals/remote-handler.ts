@@ -116,7 +116,7 @@ export class RemoteEventHandler {
     if (existing || !creating || !chat.receiver) return existing;
     // Per-login chats get a portal on their first message; shared chats only through an alias or `bridge`.
     // A receiver may also be a Matrix user id: per-user chats without a stored login (IRC puppets).
-    const login = await this.d.store.logins.get(chat.receiver);
+    const login = await this.d.store.logins.owner(chat.receiver);
     const owner = login?.userId ?? (MATRIX_USER_ID.test(chat.receiver) ? chat.receiver : null);
     if (!owner) return null;
     const info = (('chatInfo' in creating ? creating.chatInfo : undefined) ?? {}) as RemoteChatInfo;
@@ -200,7 +200,8 @@ export class RemoteEventHandler {
   private async content(net: NetworkRuntime, part: RemotePart, sender: string, chat: RemoteChatRef) {
     const mentions = part.kind === 'text' ? (part.mentions ?? []) : [];
     // A mention of the logged-in account itself is a mention of its Matrix user, not of a ghost.
-    const login = mentions.length > 0 && chat.receiver ? await this.d.store.logins.get(chat.receiver) : null;
+    const login =
+      mentions.length > 0 && chat.receiver ? await this.d.store.logins.owner(chat.receiver) : null;
     // So is a mention by Matrix user id (a puppeting module naming the Matrix user behind a puppet).
     const mentionUserIds = mentions.map((m) =>
       login && login.network === net.id && m.id === login.remoteId

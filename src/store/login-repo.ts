@@ -65,6 +65,16 @@ export class LoginRepo {
     return this.decode(res.rows[0] as LoginRow);
   }
 
+  /** Who owns a login, without decrypting its credentials (per-message routing needs only this). */
+  async owner(id: string): Promise<{ network: string; userId: string; remoteId: string } | null> {
+    const res = await this.db.query<{ network: string; user_id: string; remote_id: string }>(
+      'SELECT network, user_id, remote_id FROM login WHERE id = $1',
+      [id],
+    );
+    const row = res.rows[0];
+    return row ? { network: row.network, userId: row.user_id, remoteId: row.remote_id } : null;
+  }
+
   async get(id: string): Promise<LoginWithState | null> {
     const res = await this.db.query<LoginRow>('SELECT * FROM login WHERE id = $1', [id]);
     return res.rows[0] ? this.decode(res.rows[0]) : null;
