@@ -10,7 +10,6 @@ if [ ! -x /usr/bin/chromium ]; then
     exit 1
   fi
   log "installing chromium from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; }
+  bash "$(dirname "$0")/apt-install.sh" chromium
 fi
 echo /usr/bin/chromium

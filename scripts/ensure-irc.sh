@@ -10,8 +10,6 @@ if [ ! -x /usr/sbin/inspircd ] && ! command -v inspircd >/dev/null; then missing
 if [ ! -x /usr/bin/atheme-services ] && ! command -v atheme-services >/dev/null; then missing+=(atheme-services); fi
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null; }
+  bash "$(dirname "$0")/apt-install.sh" "${missing[@]}"
 fi
 inspircd --version >&2 2>/dev/null || /usr/sbin/inspircd --version >&2

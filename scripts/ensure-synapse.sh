@@ -17,8 +17,7 @@ if ! "$venv/bin/python" -c 'import synapse' >/dev/null 2>&1; then
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then
     # Debian's python3 ships venv separately; CI runs as root, so it can install it.
     log "python3 has no venv module: installing python3-venv"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq python3-venv >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq python3-venv >/dev/null; }
+    bash "$(dirname "$0")/apt-install.sh" python3-venv
     rm -rf "$venv"
     python3 -m venv "$venv"
   fi
