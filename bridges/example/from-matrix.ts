@@ -13,17 +13,13 @@ export function exampleSession(ctx: ExampleContext, login: LoginRecord): RemoteS
   const { contacts } = ctx.config;
   const dm = (chat: string) => ({ chat: { id: chat, receiver: login.id }, info: chatInfo(chat, contacts) });
   return {
+    // The core reports `connecting`, then `connected` when this resolves or the error it throws.
     async connect() {
-      ctx.setBridgeState(login.id, { state: 'connecting' });
       if (!String(login.credentials).startsWith('ex-'))
         throw new BridgeError('bad_credentials', 'token refused');
       client.self = login.remoteId;
-      ctx.setBridgeState(login.id, { state: 'connected' });
     },
-    async disconnect() {
-      client.self = undefined;
-      ctx.setBridgeState(login.id, { state: 'transient_disconnect', message: 'disconnected' });
-    },
+    disconnect: async () => void (client.self = undefined),
     async sendMessage(portal, msg) {
       const file = msg.media ? ` [${msg.media.filename}: ${(await msg.media.download()).length} bytes]` : '';
       return { remoteId: client.send(portal.chat.id, msg.body + file) };

@@ -4,7 +4,7 @@
  */
 import type { BridgeModule, NetworkCapabilities } from '../../src/sdk';
 import { pixel } from './client';
-import { configSchema, sampleConfig, type ExampleConfig } from './config';
+import { configSchema, type ExampleConfig } from './config';
 import { exampleSession } from './from-matrix';
 import { exampleLogin, LOGIN_FLOW } from './login';
 import { lobby } from './to-matrix';
@@ -25,7 +25,6 @@ const capabilities: NetworkCapabilities = {
 export default {
   manifest: { id: 'example', displayName: 'Example', sdkVersion: '^1.0.0', capabilities },
   configSchema,
-  sampleConfig,
   create: (ctx) => ({
     start: async () => ctx.log.info('Example is ready', { contacts: ctx.config.contacts }),
     stop: async () => ctx.log.info('Example stopped'),

@@ -22,9 +22,8 @@ export function exampleLogin(ctx: ExampleContext): LoginProcess {
       return { type: 'display_and_wait', stepId: 'qr', instructions: 'Scan this QR code', display };
     },
     async wait() {
-      await sleep(ctx.config.reply_delay_ms);
+      await sleep(ctx.config.reply_delay_ms); // the QR code "scans itself"
       return { type: 'complete', login: { remoteId: username, remoteName: username, credentials: token } };
     },
-    cancel: async () => undefined,
   };
 }

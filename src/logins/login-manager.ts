@@ -18,6 +18,8 @@ export class LoginManager {
   private readonly lastState = new Map<string, string>();
   /** State updates of one login are applied in the order the module reported them. */
   private readonly stateChains = new Map<string, Promise<void>>();
+  /** How many states each login has reported, to tell whether a module spoke during `connect`. */
+  private readonly stateCounts = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -56,7 +58,10 @@ export class LoginManager {
     try {
       const session = net.connector.loadLogin(login);
       this.sessions.set(login.id, session);
+      void this.setState(login.id, { state: 'connecting' });
+      const reported = this.stateCounts.get(login.id);
       await session.connect();
+      if (this.stateCounts.get(login.id) === reported) void this.setState(login.id, { state: 'connected' });
     } catch (err) {
       this.log.error('login failed to connect', { network: net.id, loginId: login.id, error: String(err) });
       const message = err instanceof BridgeError ? err.message : 'could not connect (see the bridge log)';
@@ -115,6 +120,7 @@ export class LoginManager {
   }
 
   setState(loginId: string, state: BridgeState): Promise<void> {
+    this.stateCounts.set(loginId, (this.stateCounts.get(loginId) ?? 0) + 1);
     const next = (this.stateChains.get(loginId) ?? Promise.resolve())
       .then(() => this.applyState(loginId, state))
       .catch((err: unknown) => this.log.warn('bridge state not saved', { loginId, error: String(err) }));

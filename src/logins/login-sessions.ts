@@ -143,7 +143,7 @@ export class LoginSessions {
     const live = this.live.get(id);
     if (!live || !isOpen(live.attempt.status)) return false;
     await this.update(live, { status: reason, step: null, error: error ?? null });
-    await live.process?.cancel().catch(() => undefined);
+    await live.process?.cancel?.().catch(() => undefined);
     return true;
   }
 
@@ -214,7 +214,7 @@ export class LoginSessions {
       this.log.error('login step failed', { network: live.attempt.network.id, error: String(err) });
     if (!isOpen(live.attempt.status)) return;
     await this.update(live, { status: 'failed', step: null, error: e.message });
-    await live.process?.cancel().catch(() => undefined);
+    await live.process?.cancel?.().catch(() => undefined);
   }
 
   private async update(live: Live, patch: Partial<LoginAttempt>): Promise<void> {

@@ -59,5 +59,6 @@ export interface LoginProcess {
   start(): Promise<LoginStep>;
   submit?(input: Readonly<Record<string, string>>): Promise<LoginStep>;
   wait?(): Promise<LoginStep>;
-  cancel(): Promise<void>;
+  /** Stops the attempt (the user cancelled or it timed out); omit it when there is nothing to stop. */
+  cancel?(): Promise<void>;
 }

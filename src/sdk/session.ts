@@ -9,6 +9,12 @@ import type { RemoteChatInfo, RemoteUserInfo } from './remote-events';
  * itself when one is missing.
  */
 export interface RemoteSession {
+  /**
+   * Connects. The core reports the login `connecting` before calling it and `connected` once it
+   * resolves, unless the module reported a state itself in between (a network that is only
+   * really connected later, say after a QR scan, reports its own states). A thrown
+   * `BridgeError('bad_credentials')` becomes that state, anything else `unknown_error`.
+   */
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   sendMessage(portal: PortalInfo, msg: MatrixMessage): Promise<RemoteSendResult>;

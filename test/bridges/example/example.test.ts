@@ -18,7 +18,7 @@ import type {
 import { fakeModuleContext, type FakeModuleContext } from '../../support/fake-module-context';
 
 /** The brief asked for under 150; see bridges/example/README.md, section Size. */
-const LINE_BUDGET = 210;
+const LINE_BUDGET = 205;
 
 const dana: LoginRecord = {
   id: 'login-dana',
@@ -114,8 +114,6 @@ describe('bridges/example', () => {
         contacts: ['alice', 'bob'],
         reply_delay_ms: 200,
       });
-      const sample = { enabled: true, ...exampleModule.sampleConfig };
-      expect(validateBridgeSection('example', sample, exampleModule.configSchema)).toMatchObject(sample);
       expect(() =>
         validateBridgeSection('example', { enabled: true, contacts: ['Al!ce'] }, exampleModule.configSchema),
       ).toThrow();
@@ -175,7 +173,7 @@ describe('bridges/example', () => {
         type: 'complete',
         login: { remoteId: 'dana', remoteName: 'dana', credentials: 'ex-secret' },
       });
-      await expect(process.cancel()).resolves.toBeUndefined();
+      expect(process.cancel).toBeUndefined(); // nothing to stop: the core needs no cancel
     });
 
     it("refuses a contact's name as the username", async () => {
@@ -187,8 +185,8 @@ describe('bridges/example', () => {
   });
 
   describe('session', () => {
-    it('reports connecting then connected, and refuses a bad token', async () => {
-      expect(ctx.states.map((s) => s.state.state)).toEqual(['connecting', 'connected']);
+    it('leaves connecting/connected to the core, and refuses a bad token', async () => {
+      expect(ctx.states).toEqual([]);
       const bad = connector.loadLogin?.({ ...dana, id: 'login-bad', credentials: 'nope' });
       await expect(bad?.connect()).rejects.toMatchObject({ name: 'BridgeError', code: 'bad_credentials' });
     });
@@ -390,7 +388,6 @@ describe('bridges/example', () => {
 
     it('disconnect stops sending; logout forgets the client', async () => {
       await session.disconnect();
-      expect(ctx.stateOf(dana.id)).toMatchObject({ state: 'transient_disconnect' });
       await expect(session.sendMessage(portal('dm:alice'), message('hello'))).rejects.toMatchObject({
         code: 'not_logged_in',
       });

@@ -48,7 +48,7 @@ describe('QR login', () => {
     await expect(login.wait?.()).rejects.toThrow(
       /QR code was not scanned within 0.2 seconds.*login whatsapp/,
     );
-    await login.cancel();
+    await login.cancel?.();
     expect((await rec.driver(0)).calls.map((c) => c.method)).toContain('destroy');
     expect(pool.size).toBe(0);
   });
