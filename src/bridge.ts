@@ -84,7 +84,7 @@ export class Bridge {
     const services = wireServices(config, homeserverUrl, store, networks, log, metrics);
     for (const { id, mod, section } of loaded) {
       const p = prefixesOf(id, section);
-      const ns = new NetworkNamespace(id, config.homeserver.domain, p.ghost, p.alias);
+      const ns = new NetworkNamespace(id, config.homeserver.domain, p.ghost, p.alias, mod.ghostLocalpart);
       const ctx = createModuleContext(id, section as never, ns, log.child({ network: id }), {
         store,
         outbox: services.outbox,

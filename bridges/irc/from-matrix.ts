@@ -104,7 +104,7 @@ export class IrcSession implements RemoteSession {
     if (!target)
       throw new BridgeError(
         'not_found',
-        `"${identifier}" is not an IRC nick; write it as <network>/<nick> (networks: ${[...this.networks.keys()].join(', ')}); IRC users are @<prefix><network>__<nick>`,
+        `"${identifier}" is not an IRC nick; write it as <network>/<nick> (networks: ${[...this.networks.keys()].join(', ')}); IRC users are @<prefix><network>_<nick>`,
       );
     const user = { id: ghostId(target.network, target.nick) };
     return {

@@ -5,9 +5,10 @@
  *
  * - Channel chats: `libera/#matrix` (shared: no receiver).
  * - Private chats: `libera/alice`, receiver = the Matrix user id whose puppet talks to alice.
- * - Ghosts (IRC users): `libera_alice` → `@irc_libera__alice:domain` (the core escapes `_` as `__`).
+ * - Ghosts (IRC users): `libera_alice` → `@irc_libera_alice:domain` (see ghostLocalpart).
  * - Alias localparts (after the alias prefix): `libera_matrix` → `#matrix`, `libera_#foo` → `##foo`.
  */
+import type { GhostLocalpartCodec } from '../../src/sdk';
 import { isValidChannel, isValidNick } from './irc-text';
 
 /** Network ids: short, lower-case, no `_` or `/` (they separate the parts of the ids above). */
@@ -32,6 +33,50 @@ export const chatId = (network: string, target: string): string => `${network}/$
 
 /** The ghost's remote user id of `nick`. */
 export const ghostId = (network: string, nick: string): string => `${network}_${fold(nick)}`;
+
+/** Bytes a ghost localpart keeps as they are: what folded nicks mostly consist of. */
+const KEPT = /^[a-z0-9_-]$/;
+/** A network id and the first `_`: network ids have no `_`, so the first one ends the network. */
+const GHOST_LOCALPART = /^[a-z][a-z0-9]{0,15}_./;
+
+/**
+ * Ghost localparts (after the ghost prefix) of ghost ids: `libera_alice` stays `libera_alice`,
+ * and any byte of the UTF-8 id outside `[a-z0-9_-]` becomes `=xx` (lower-case hex), so
+ * `libera_[m]dana` (folded `libera_{m}dana`) is `libera_=7bm=7ddana`. The core's default escaping
+ * would double every `_` (`libera__alice`), because it also has to encode upper case; folded
+ * nicks have none. Reversible because `=` is always escaped and only `=xx` is special; decode
+ * accepts only the one spelling encode makes, and only `<network>_<nick>` ids.
+ */
+export const ghostLocalpart: GhostLocalpartCodec = {
+  encode(id) {
+    let out = '';
+    for (const byte of Buffer.from(id, 'utf8')) {
+      const c = String.fromCharCode(byte);
+      out += KEPT.test(c) ? c : `=${byte.toString(16).padStart(2, '0')}`;
+    }
+    return out;
+  },
+  decode(localpart) {
+    if (!GHOST_LOCALPART.test(localpart)) return null;
+    const bytes: number[] = [];
+    for (let i = 0; i < localpart.length; i++) {
+      const c = localpart[i] as string;
+      if (KEPT.test(c)) {
+        bytes.push(c.charCodeAt(0));
+        continue;
+      }
+      const hex = localpart.slice(i + 1, i + 3);
+      const byte = parseInt(hex, 16);
+      // `=41` for `A` is fine, `=61` for `a` is a second spelling of `a`: refuse it.
+      if (c !== '=' || !/^[0-9a-f]{2}$/.test(hex) || KEPT.test(String.fromCharCode(byte))) return null;
+      bytes.push(byte);
+      i += 2;
+    }
+    const id = Buffer.from(bytes).toString('utf8');
+    // Invalid UTF-8 decodes to U+FFFD, which would encode differently: not a spelling encode makes.
+    return Buffer.from(id, 'utf8').equals(Buffer.from(bytes)) ? id : null;
+  },
+};
 
 export interface ParsedChat {
   readonly network: string;

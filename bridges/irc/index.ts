@@ -8,7 +8,7 @@ import { IrcNetwork } from './client';
 import { nickCommand } from './commands';
 import { configSchema, sampleConfig, withDefaults, type IrcConfig } from './config';
 import { channelAllowed, IrcSession } from './from-matrix';
-import { chatId, parseAliasLocalpart } from './ids';
+import { chatId, ghostLocalpart, parseAliasLocalpart } from './ids';
 import { ircLogin, LOGIN_FLOWS } from './login';
 import { bindToMatrix } from './to-matrix';
 
@@ -28,7 +28,9 @@ const capabilities: NetworkCapabilities = {
 export type IrcConnector = NetworkConnector & { readonly networks: ReadonlyMap<string, IrcNetwork> };
 
 export default {
-  manifest: { id: 'irc', displayName: 'IRC', sdkVersion: '^1.0.0', capabilities },
+  manifest: { id: 'irc', displayName: 'IRC', sdkVersion: '^1.1.0', capabilities },
+  // @irc_libera_alice rather than the default escaping's @irc_libera__alice.
+  ghostLocalpart,
   configSchema,
   sampleConfig,
   create(ctx): IrcConnector {

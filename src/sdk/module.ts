@@ -33,6 +33,32 @@ export interface ModuleManifest {
 }
 
 /**
+ * A module's own reversible mapping between its remote user ids and ghost localparts (the part
+ * after the ghost prefix), for networks whose ids read better than the core's default escaping
+ * makes them (which doubles every `_`: IRC's `libera_alice` would be `@irc_libera__alice`).
+ *
+ * The core checks every localpart `encode` returns: only `[a-z0-9._=/-]`, non-empty, and `decode`
+ * must give the same remote id back; otherwise it refuses to make the ghost and says why. A
+ * localpart that `decode` maps to an id whose `encode` is not that localpart is treated as not
+ * one of the module's ghosts, so every remote user has exactly one Matrix id. Changing a module's
+ * encoding orphans its existing ghosts, like changing its id. Since SDK 1.1.
+ *
+ * @example
+ * // Remote ids are lower-case words and digits already: use them as they are (the core refuses
+ * // to make a ghost for any other id, since `encode` would give a localpart `decode` rejects).
+ * const ghostLocalpart: GhostLocalpartCodec = {
+ *   encode: (id) => id,
+ *   decode: (localpart) => (/^[a-z0-9]+$/.test(localpart) ? localpart : null),
+ * };
+ */
+export interface GhostLocalpartCodec {
+  /** The localpart (after the ghost prefix) of a remote user id: only `[a-z0-9._=/-]`. */
+  encode(remoteUserId: string): string;
+  /** The remote user id behind a localpart (after the prefix), or null when `encode` never makes it. */
+  decode(localpart: string): string | null;
+}
+
+/**
  * The module entry point: `bridges/<id>/index.ts` default-exports one.
  *
  * @example
@@ -48,6 +74,12 @@ export interface BridgeModule<C = JsonObject> {
   readonly configSchema: JsonSchema;
   /** Values written into the generated sample config. */
   readonly sampleConfig?: C;
+  /**
+   * How remote user ids become ghost localparts; default: the core's reversible escaping
+   * (`Bob_Smith` → `_bob__smith`). A module property rather than a connector method, because the
+   * core needs it before `create` (the context's `ghostUserId`) and for `/users` queries.
+   */
+  readonly ghostLocalpart?: GhostLocalpartCodec;
   create(ctx: ModuleContext<C>): NetworkConnector;
 }
 

@@ -61,6 +61,7 @@ export function observeModule(mod: BridgeModule<never>): { module: BridgeModule<
     manifest: mod.manifest,
     configSchema: mod.configSchema,
     ...(mod.sampleConfig !== undefined ? { sampleConfig: mod.sampleConfig } : {}),
+    ...(mod.ghostLocalpart ? { ghostLocalpart: mod.ghostLocalpart } : {}),
     create: (ctx) => connector(mod.create(ctx)),
   };
   return { module: wrapped, observed };

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
 import { newBridge } from '../../src/cli/new-bridge';
 import { loadModule } from '../../src/modules/loader';
+import { SDK_VERSION } from '../../src/sdk';
 
 jest.setTimeout(180_000);
 
@@ -139,7 +140,11 @@ describe('new-bridge <path or @scope/name>: a module as its own npm package', ()
     await npm('run', 'typecheck');
     await npm('run', 'build');
     const mod = await loadModule('acmechat', dir, scratch);
-    expect(mod.manifest).toMatchObject({ id: 'acmechat', displayName: 'Acme Chat', sdkVersion: '^1.0.0' });
+    expect(mod.manifest).toMatchObject({
+      id: 'acmechat',
+      displayName: 'Acme Chat',
+      sdkVersion: `^${SDK_VERSION}`,
+    });
   });
 
   it('passes the conformance kit with `npm test`, as generated', async () => {

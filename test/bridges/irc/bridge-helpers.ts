@@ -3,6 +3,7 @@
  * IRC module in-process on real Postgres; plain irc-framework clients (Observer) are the IRC users.
  */
 import type { IrcNetwork } from '../../../bridges/irc/client';
+import { ghostId, ghostLocalpart } from '../../../bridges/irc/ids';
 import type { IrcConnector } from '../../../bridges/irc/index';
 import type { MatrixEvent, TestMatrixClient } from '../../harness/matrix-test-client';
 import { startInspircd, type InspircdServer } from '../../harness/inspircd';
@@ -61,7 +62,7 @@ export async function startIrcBed(
   };
 }
 
-export const ghost = (nick: string) => `@irc_${NET}__${nick.toLowerCase().replace(/_/g, '__')}:${DOMAIN}`;
+export const ghost = (nick: string) => `@irc_${ghostLocalpart.encode(ghostId(NET, nick))}:${DOMAIN}`;
 export const alias = (channel: string) => `#irc_${NET}_${channel.replace(/^#/, '')}:${DOMAIN}`;
 
 /** Waits for `userId`'s membership in the room to become `membership` (optionally with a display name). */

@@ -32,7 +32,7 @@ describe('IRC → Matrix formatting', () => {
   it('turns known nicks into pills and lists them as mentions', () => {
     const lookup = (w: string) =>
       w === 'alice'
-        ? { userId: '@irc_t__alice:hs', mention: 't_alice' }
+        ? { userId: '@irc_t_alice:hs', mention: 't_alice' }
         : w === 'dana[m]'
           ? { userId: '@dana:hs', mention: '@dana:hs' }
           : undefined;
@@ -40,7 +40,7 @@ describe('IRC → Matrix formatting', () => {
     expect(r.text).toBe('alice: ask dana[m], not bob');
     expect(r.mentions).toEqual(['t_alice', '@dana:hs']);
     expect(r.html).toBe(
-      '<a href="https://matrix.to/#/%40irc_t__alice%3Ahs">alice</a>: ask <a href="https://matrix.to/#/%40dana%3Ahs">dana[m]</a>, not bob',
+      '<a href="https://matrix.to/#/%40irc_t_alice%3Ahs">alice</a>: ask <a href="https://matrix.to/#/%40dana%3Ahs">dana[m]</a>, not bob',
     );
   });
 
@@ -55,7 +55,7 @@ describe('IRC → Matrix formatting', () => {
 });
 
 describe('Matrix HTML → IRC formatting', () => {
-  const pills = (userId: string) => (userId === '@irc_t__alice:hs' ? 'Alice' : undefined);
+  const pills = (userId: string) => (userId === '@irc_t_alice:hs' ? 'Alice' : undefined);
 
   it('turns inline formatting into control codes', () => {
     expect(htmlToIrc('<strong>b</strong> <em>i</em> <u>u</u> <del>s</del> <code>c</code>', pills)).toBe(
@@ -69,7 +69,7 @@ describe('Matrix HTML → IRC formatting', () => {
 
   it('writes pills as IRC nicks, other pills as their text, and links with their URL', () => {
     const html =
-      '<a href="https://matrix.to/#/@irc_t__alice:hs">Alice (IRC)</a>: see <a href="https://example.org/x">this</a>, <a href="https://matrix.to/#/@bob:hs">Bob</a> and https://a.b';
+      '<a href="https://matrix.to/#/@irc_t_alice:hs">Alice (IRC)</a>: see <a href="https://example.org/x">this</a>, <a href="https://matrix.to/#/@bob:hs">Bob</a> and https://a.b';
     expect(htmlToIrc(html, pills)).toBe('Alice: see this (https://example.org/x), Bob and https://a.b');
   });
 

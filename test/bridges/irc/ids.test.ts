@@ -3,6 +3,7 @@ import {
   chatId,
   fold,
   ghostId,
+  ghostLocalpart,
   parseAliasLocalpart,
   parseChatId,
   parseGhostId,
@@ -26,15 +27,65 @@ describe('IRC ids', () => {
     expect(parseChatId('nope')).toBeNull();
   });
 
-  it('round-trips ghost ids through the core localpart escaping', () => {
-    const ns = new NetworkNamespace('irc', 'hs', 'irc_', 'irc_');
-    for (const nick of ['alice', 'Bob_', '_x', '[m]dana', 'a-b|c']) {
+  it('names ghosts @irc_<network>_<nick>, through the core namespace', () => {
+    const ns = new NetworkNamespace('irc', 'hs', 'irc_', 'irc_', ghostLocalpart);
+    const cases: [string, string][] = [
+      ['alice', '@irc_libera_alice:hs'],
+      ['Bob_', '@irc_libera_bob_:hs'],
+      ['_x', '@irc_libera__x:hs'],
+      ['a-b', '@irc_libera_a-b:hs'],
+      ['[m]Dana', '@irc_libera_=7bm=7ddana:hs'],
+      ['a|b^c`d', '@irc_libera_a=7cb=5ec=60d:hs'],
+    ];
+    for (const [nick, mxid] of cases) {
       const id = ghostId('libera', nick);
-      const mxid = ns.ghostUserId(id);
-      expect(mxid).toMatch(/^@irc_libera__[a-z0-9._=/-]+:hs$/);
+      expect(ns.ghostUserId(id)).toBe(mxid);
       expect(ns.remoteUserIdOf(mxid)).toBe(id);
       expect(parseGhostId(id)).toEqual({ network: 'libera', nick: fold(nick) });
     }
+  });
+
+  it('round-trips any <network>_<rest> id, escaping what is not [a-z0-9_-]', () => {
+    for (const id of [
+      'libera_alice',
+      'oftc_A',
+      'libera_a.b',
+      'libera_=zz',
+      'libera_ü 😀',
+      'libera_=',
+      'x_%2f/',
+    ]) {
+      const lp = ghostLocalpart.encode(id);
+      expect(lp).toMatch(/^[a-z0-9_=-]+$/);
+      expect(ghostLocalpart.decode(lp)).toBe(id);
+    }
+    expect(ghostLocalpart.encode('oftc_A')).toBe('oftc_=41');
+    expect(ghostLocalpart.encode('libera_=zz')).toBe('libera_=3dzz');
+  });
+
+  it('decodes only the spelling it makes, and only IRC ghost localparts', () => {
+    for (const lp of [
+      'libera_=zz', // not hex
+      'libera_=4', // cut short
+      'libera_=41=', // dangling =
+      'libera_=61', // `a` spelled as an escape
+      'libera_=5f', // `_` spelled as an escape
+      'libera_=4A', // upper-case hex
+      'libera_a.b', // `.` is not a character encode keeps
+      'libera_=ff', // not UTF-8
+      'libera', // no nick
+      'libera_', // empty nick
+      '_alice', // no network
+      '=6cibera_alice', // network escaped
+      'Libera_alice',
+      'averyveryverylongnetwork_alice', // network ids are at most 16 characters
+      '_bob__smith', // the default escaping of a foreign id
+    ])
+      expect([lp, ghostLocalpart.decode(lp)]).toEqual([lp, null]);
+    const ns = new NetworkNamespace('irc', 'hs', 'irc_', 'irc_', ghostLocalpart);
+    expect(ns.remoteUserIdOf('@irc_libera_alice:other')).toBeNull();
+    expect(ns.remoteUserIdOf('@discord_123:hs')).toBeNull();
+    expect(() => ns.ghostUserId('nonetwork')).toThrow(/does not turn back into that id/);
   });
 
   it('maps alias localparts to channels and back', () => {
