@@ -2,7 +2,7 @@ import type { LoginManager } from '../logins/login-manager';
 import type { MatrixClient } from '../matrix/client';
 import type { NetworkRuntime } from '../modules/runtime';
 import type { PortalManager } from '../portals/portals';
-import type { PortalActions } from '../provisioning/portal-actions';
+import type { PortalActions } from '../portals/portal-actions';
 import type { Store } from '../store/store';
 import type { LoginDialog } from './login-dialog';
 

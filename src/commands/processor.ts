@@ -2,7 +2,6 @@ import { atLeast } from '../config/permissions';
 import type { PermissionLevel } from '../config/types';
 import type { Notifier } from '../portals/notifier';
 import type { Logger } from '../sdk/context';
-import { ApiError } from '../provisioning/api-error';
 import { toBridgeError } from '../sdk/errors';
 import { accountCommands, chatCommands } from './account-commands';
 import { adminCommands } from './admin-commands';
@@ -74,9 +73,7 @@ export class CommandProcessor {
       await command.run({ ...input, args, reply });
     } catch (err) {
       this.log.warn('command failed', { command: command.name, error: String(err) });
-      // API errors carry a human message too (the same actions serve the provisioning API).
-      const message = err instanceof ApiError ? err.message : toBridgeError(err).message;
-      await reply(`❌ ${command.name} failed: ${message}`);
+      await reply(`❌ ${command.name} failed: ${toBridgeError(err).message}`);
     }
   }
 }

@@ -27,6 +27,7 @@ const BRIDGE_STATUS: Record<BridgeErrorCode, [number, string]> = {
   unsupported_content: [422, 'SB_UNSUPPORTED_CONTENT'],
   bad_credentials: [422, 'SB_BAD_CREDENTIALS'],
   limit_reached: [409, 'SB_LIMIT_REACHED'],
+  conflict: [409, 'SB_CONFLICT'],
   too_large: [413, 'M_TOO_LARGE'],
   rate_limited: [429, 'M_LIMIT_EXCEEDED'],
   remote_unreachable: [502, 'SB_REMOTE_UNREACHABLE'],

@@ -8,7 +8,7 @@ import type { Logger } from '../sdk/context';
 import type { MatrixActor } from '../sdk/session';
 import type { Store } from '../store/store';
 import { ApiError } from './api-error';
-import type { PortalActions } from './portal-actions';
+import type { PortalActions } from '../portals/portal-actions';
 import type { TokenStore } from './token-store';
 
 /** What the provisioning routes reach into. */

@@ -14,6 +14,8 @@ export type BridgeErrorCode =
   | 'permission_denied'
   | 'invalid_input'
   | 'limit_reached'
+  /** It exists already or is in the way (a room that is already bridged). */
+  | 'conflict'
   | 'internal';
 
 /**

@@ -223,7 +223,7 @@ describe('provisioning API: logins and portals (contract: docs/openapi.yaml)', (
       [t.dana, '/v1/portals', link, 403, 'M_FORBIDDEN'],
       [SECRET, asDana, { ...link, room: 'lobby' }, 400, 'M_INVALID_PARAM'],
       [SECRET, asDana, { network: 'example', room: linkedRoom }, 400, 'M_MISSING_PARAM'],
-      [SECRET, asDana, { ...link, room: privateRoom }, 400, 'SB_CANNOT_JOIN'],
+      [SECRET, asDana, { ...link, room: privateRoom }, 403, 'M_FORBIDDEN'],
       [t.ada, '/v1/portals', link, 409, 'SB_NOT_LOGGED_IN'],
     ];
     for (const [token, path, b, status, errcode] of cases) {
@@ -235,7 +235,7 @@ describe('provisioning API: logins and portals (contract: docs/openapi.yaml)', (
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ room_id: linkedRoom, chat_id: 'group:lobby', receiver: null });
     const twice = await f.api.call('POST', asDana, { token: SECRET, body: link });
-    expect([twice.status, twice.body.errcode]).toEqual([409, 'SB_ALREADY_BRIDGED']);
+    expect([twice.status, twice.body.errcode]).toEqual([409, 'SB_CONFLICT']);
     expect((await f.api.call('POST', '/v1/portals', { body: link })).status).toBe(401);
   });
 

@@ -2,12 +2,11 @@ import type { LoginManager } from '../logins/login-manager';
 import type { MatrixClient } from '../matrix/client';
 import { MatrixApiError } from '../matrix/errors';
 import type { NetworkRuntime } from '../modules/runtime';
-import type { PortalManager } from '../portals/portals';
+import type { PortalManager } from './portals';
 import { BridgeError } from '../sdk/errors';
 import type { MatrixActor } from '../sdk/session';
 import { toPortalInfo, type PortalRow } from '../store/portal-repo';
 import type { Store } from '../store/store';
-import { ApiError } from './api-error';
 
 export interface PortalActionDeps {
   readonly store: Store;
@@ -18,9 +17,10 @@ export interface PortalActionDeps {
 }
 
 /**
- * What the API does to portals, with the same semantics as the management-room commands
- * `bridge`, `unbridge` and `start-chat` (src/commands): link an existing room to a shared
- * remote chat, unlink it, open a chat with someone.
+ * What admins and users do to portals, shared by the management-room commands `bridge`,
+ * `unbridge` and `start-chat` (src/commands) and the provisioning API: link an existing room to
+ * a shared remote chat, unlink it, open a chat with someone. Failures are `BridgeError`s, which
+ * the commands show as text and the API maps to HTTP statuses.
  */
 export class PortalActions {
   constructor(private readonly d: PortalActionDeps) {}
@@ -31,20 +31,18 @@ export class PortalActions {
       roomId = await this.d.client.join(roomRef, this.d.botUserId);
     } catch (err) {
       const why = err instanceof MatrixApiError ? err.message : String(err);
-      throw new ApiError(
-        400,
-        'SB_CANNOT_JOIN',
+      throw new BridgeError(
+        'permission_denied',
         `the bridge bot could not join ${roomRef}; invite it first (${why})`,
       );
     }
     if (await this.d.store.portals.byRoom(roomId))
-      throw new ApiError(409, 'SB_ALREADY_BRIDGED', `${roomId} is already bridged; unlink it first`);
+      throw new BridgeError('conflict', `${roomId} is already bridged; unlink it first`);
     const chat = { id: chatId };
     const existing = await this.d.portals.find(net.id, chat);
     if (existing)
-      throw new ApiError(
-        409,
-        'SB_ALREADY_BRIDGED',
+      throw new BridgeError(
+        'conflict',
         `${net.displayName} ${chatId} is already bridged to ${existing.room_id}`,
       );
     const session = await this.d.logins.sessionFor(net, actor, null);
@@ -64,7 +62,7 @@ export class PortalActions {
   async unlink(roomRef: string): Promise<PortalRow> {
     const roomId = roomRef.startsWith('#') ? await this.d.client.resolveAlias(roomRef) : roomRef;
     const portal = roomId ? await this.d.store.portals.byRoom(roomId) : null;
-    if (!roomId || !portal) throw new ApiError(404, 'M_NOT_FOUND', `${roomRef} is not a bridged room`);
+    if (!roomId || !portal) throw new BridgeError('not_found', `${roomRef} is not a bridged room`);
     await this.d.store.portals.delete(roomId);
     await this.d.client.leave(roomId, this.d.botUserId).catch(() => undefined);
     return portal;
