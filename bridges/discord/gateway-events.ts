@@ -20,6 +20,7 @@ import { isBridgeable, type DiscordBot } from './client';
 import type { DmRouter } from './dm';
 import type { Guilds } from './guilds';
 import { dmChatId, dmPartnerOf, isSpaceChat, reactionKey } from './ids';
+import { Nicknames } from './nicknames';
 import { isBridgedType, ToMatrixContent } from './to-matrix';
 import type { WebhookPool } from './webhooks';
 
@@ -29,6 +30,7 @@ type Target = { chat: RemoteChatRef; threadRoot?: string };
 
 export class GatewayEvents {
   private readonly content: ToMatrixContent;
+  private readonly names: Nicknames;
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
@@ -38,6 +40,7 @@ export class GatewayEvents {
     private readonly dms: DmRouter,
   ) {
     this.content = new ToMatrixContent(bot);
+    this.names = new Nicknames(bot);
   }
 
   attach(client: Client): void {
@@ -67,8 +70,19 @@ export class GatewayEvents {
     client.on(Events.GuildMemberRemove, (m) =>
       on(m.guild.id, 'leave', () => this.membership(m.id, m.guild.id, 'leave')),
     );
+    // Nicknames: a member first seen after GUILD_CREATE (large guilds) arrives as "available".
+    client.on(Events.GuildMemberUpdate, (old, m) => {
+      if (old.partial || old.nickname !== m.nickname)
+        void on(m.guild.id, 'nick', () => this.names.changed(m));
+    });
+    client.on(Events.GuildMemberAvailable, (m) => on(m.guild.id, 'nick', () => this.names.changed(m)));
     client.on(Events.UserUpdate, (_o, u) => on(`user:${u.id}`, 'user', () => this.userInfo(u)));
     client.on(Events.ClientReady, () => void on('startup', 'sync', () => this.syncPortals()));
+  }
+
+  /** Drops pending timers (nicknames waiting to be set again). */
+  stop(): void {
+    this.names.stop();
   }
 
   private serial(key: string, what: string, fn: () => Promise<void>): Promise<void> {
@@ -150,6 +164,8 @@ export class GatewayEvents {
       ...(target.threadRoot ? { threadRoot: target.threadRoot } : {}),
       ...(target.chat.receiver ? { chatInfo: { kind: 'dm', dmPartner: { id: m.author.id } } } : {}),
     });
+    // After the message: the core applies the global profile it carries before this room's name.
+    if (m.member && !m.webhookId && !target.chat.receiver) await this.names.seen(m.member, target.chat);
   }
 
   private async edit(old: AnyMessage, updated: AnyMessage): Promise<void> {
@@ -198,6 +214,8 @@ export class GatewayEvents {
         ? { type: 'reaction', chat: target.chat, sender, targetId: r.message.id, key }
         : { type: 'reaction_remove', chat: target.chat, sender, targetId: r.message.id, key },
     );
+    const member = r.message.guild?.members.cache.get(user.id);
+    if (member && !target.chat.receiver) await this.names.seen(member, target.chat);
   }
 
   private async typing(channelId: string, user: User | PartialUser): Promise<void> {
@@ -249,11 +267,15 @@ export class GatewayEvents {
     const sender = { id: userId, ...(member ? { info: this.content.userInfo(member.user) } : {}) };
     for (const portal of portals) {
       await this.emit({ type: 'member', chat: portal.chat, sender, member: { id: userId }, membership });
+      if (membership === 'join' && member) await this.names.seen(member, portal.chat);
     }
+    if (membership === 'leave') await this.names.left(userId, guildId);
   }
 
+  /** The global profile: Synapse then rewrites the ghost's memberships, so nicknames are set again. */
   private async userInfo(user: User): Promise<void> {
     await this.emit({ type: 'user_info', user: { id: user.id }, info: this.content.userInfo(user) });
+    this.names.profileChanged(user);
   }
 
   /** On (re)connect: portals pick up renames, topic changes and category moves made meanwhile. */

@@ -60,7 +60,10 @@ export default {
       /** The bot connection, for diagnostics and tests. */
       bot,
       start: () => connection.start(),
-      stop: () => connection.stop(),
+      stop: () => {
+        events.stop();
+        return connection.stop();
+      },
       // No per-user login: everyone speaks through the one bot; a DM portal only through its owner.
       sessionFor: async (user, portal) =>
         portal?.chat.receiver && portal.chat.receiver !== user.userId

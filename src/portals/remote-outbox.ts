@@ -45,8 +45,10 @@ export class RemoteOutbox {
   async emit(network: string, ev: RemoteEvent): Promise<void> {
     const net = this.networks.get(network);
     if (!net) throw new Error(`unknown network ${network}`);
-    const chatId = ev.type === 'user_info' ? `user:${ev.user.id}` : ev.chat.id;
-    const receiver = ev.type === 'user_info' ? '' : (ev.chat.receiver ?? '');
+    // A per-chat name (user_info with `chat`) queues behind that chat's messages: the message that
+    // introduced the ghost sets its global profile first, which would otherwise overwrite the name.
+    const chat = ev.type === 'user_info' ? (ev.chat ?? { id: `user:${ev.user.id}` }) : ev.chat;
+    const [chatId, receiver] = [chat.id, chat.receiver ?? ''];
     // JSON drops the closures (media loaders); a replay after a restart uses `RemotePart.ref`.
     const stored = this.store.outbox.insert(network, chatId, receiver, ev);
     // Whether this message was bridged already (an echo, a duplicate) is read while it is

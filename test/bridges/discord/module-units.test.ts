@@ -9,7 +9,8 @@ import {
   webhookContent,
 } from '../../../bridges/discord/outgoing';
 import { discordEmoji, ReactionCounts } from '../../../bridges/discord/reactions';
-import type { MatrixMessage, ModuleKv } from '../../../src/sdk';
+import type { MatrixMessage } from '../../../src/sdk';
+import { memoryKv } from './helpers';
 
 const msg = (over: Partial<MatrixMessage> = {}): MatrixMessage => ({
   eventId: '$e',
@@ -23,16 +24,6 @@ const msg = (over: Partial<MatrixMessage> = {}): MatrixMessage => ({
   timestamp: 0,
   ...over,
 });
-
-function memoryKv(): ModuleKv {
-  const m = new Map<string, Buffer>();
-  return {
-    get: async (k) => m.get(k) ?? null,
-    set: async (k, v) => void m.set(k, v),
-    delete: async (k) => void m.delete(k),
-    list: async (p) => [...m.keys()].filter((k) => k.startsWith(p)),
-  };
-}
 
 describe('Discord module units', () => {
   it('parses only well-formed alias localparts and DM chat ids', () => {

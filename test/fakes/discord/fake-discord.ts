@@ -190,8 +190,11 @@ export class FakeDiscord {
     return this.memberWire(guild.id, user.id);
   }
 
-  /** GUILD_MEMBER_UPDATE: a nick or role change, or a change of the user's names/avatar. */
-  updateMember(guildId: string, userId: string, patch: Omit<MemberSpec, 'id'>): APIGuildMember {
+  /**
+   * GUILD_MEMBER_UPDATE: a nick (null removes it) or role change, or a change of the user's
+   * names/avatar (Discord tells bots about those through this event too, not USER_UPDATE).
+   */
+  updateMember(guildId: string, userId: string, patch: Partial<Omit<MemberSpec, 'id'>>): APIGuildMember {
     const member = this.state.guild(guildId).members.get(userId);
     if (!member) throw new Error(`user ${userId} is not a member of guild ${guildId}`);
     if (patch.nick !== undefined) member.nick = patch.nick;
