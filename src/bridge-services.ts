@@ -85,9 +85,12 @@ export function wireServices(
     (u, t) => notifier.toUser(u, t),
     log.child({ component: 'logins' }),
   );
+  const isOurs = (userId: string) =>
+    userId === botUserId || [...networks.values()].some((n) => n.ns.remoteUserIdOf(userId) !== null);
   const inflight = new InflightSends();
   const handler = new RemoteEventHandler({
     inflight,
+    isOurs,
     store,
     client,
     media,
@@ -105,8 +108,6 @@ export function wireServices(
     (net, _t, ok) => observer?.bridged('remote_to_matrix', net, ok, ok ? undefined : 'rejected'),
   );
   const permission = (userId: string) => permissionFor(userId, config.permissions);
-  const isOurs = (userId: string) =>
-    userId === botUserId || [...networks.values()].some((n) => n.ns.remoteUserIdOf(userId) !== null);
   const loginSessions = new LoginSessions(logins, log.child({ component: 'login-sessions' }));
   const dialog = new LoginDialog(loginSessions, notifier, media, client, botUserId, log);
   const tokens = new TokenStore(store.db);

@@ -18,6 +18,8 @@ export interface Listener {
 export interface Member {
   /** The nick as the server spells it now. */
   nick: string;
+  /** Channel prefix mode letters the member holds (`o`, `v`, ...; roles.ts), from NAMES and MODE. */
+  modes?: string;
 }
 
 export class ChannelState<C extends Listener> {

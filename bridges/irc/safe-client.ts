@@ -71,6 +71,13 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
     return this.client?.user.nick;
   }
 
+  /** Channel prefix mode letters the server announced (ISUPPORT PREFIX); RFC 1459's `ov` before. */
+  get prefixModes(): string {
+    const prefix: unknown = this.client?.network.supports('PREFIX');
+    if (!Array.isArray(prefix)) return 'ov';
+    return prefix.map((p: { mode?: unknown }) => (typeof p.mode === 'string' ? p.mode : '')).join('');
+  }
+
   get isRegistered(): boolean {
     return this.registered;
   }

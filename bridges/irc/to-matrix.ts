@@ -4,11 +4,12 @@
  * puppet they were sent to. Lines from our own connections are never bridged back.
  */
 import { createHash } from 'node:crypto';
-import type { RemoteEvent, RemoteMsgType, RemotePart, RemoteSender } from '../../src/sdk';
+import type { RemoteEvent, RemoteMsgType, RemotePart, RemoteRole, RemoteSender } from '../../src/sdk';
 import type { IrcNetwork } from './client';
 import type { IrcConn } from './connection';
 import { ircToMatrix, stripFormatting, type Mentionable } from './formatting';
 import { chatId, fold, ghostId, isChannel } from './ids';
+import { applyModes, roleOf, rolesOf } from './roles';
 import type { IrcTextEvent } from './safe-client';
 
 /** Nicks of services whose notices go to the user's management room, not to a DM portal. */
@@ -29,17 +30,18 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
     channel: string,
     nick: string,
     membership: 'join' | 'leave' | 'kick',
-    by = nick,
-    reason?: string,
+    o: { by?: string; reason?: string; role?: RemoteRole } = {},
   ) =>
     emit({
       type: 'member',
       chat: channelRef(channel),
-      sender: sender(by),
+      sender: sender(o.by ?? nick),
       member: { id: ghostId(net.id, nick) },
       membership,
-      ...(reason ? { reason: stripFormatting(reason) } : {}),
+      ...(o.reason ? { reason: stripFormatting(o.reason) } : {}),
+      ...(o.role && o.role !== 'member' ? { role: o.role } : {}),
     });
+  const ghostOf = (nick: string) => ghostId(net.id, nick);
 
   /** Nicks in a line that Matrix knows: ghosts in the channel, and our puppets (their Matrix users). */
   const lookup =
@@ -123,7 +125,8 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
     member(e.channel, e.nick, 'join');
   });
 
-  // The member list after our join: whoever we did not know is there joins, whoever is gone leaves.
+  // The member list after our join: whoever we did not know is there joins, whoever is gone leaves,
+  // and the prefix modes (ops, voice) are the whole truth about roles, repairing any we missed.
   c.on('names', (e) => {
     const state = net.channels.get(e.channel);
     if (!state || state.listener !== conn) return;
@@ -131,8 +134,10 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
     for (const u of e.users) {
       if (isMe(u.nick) || isOurs(u.nick)) continue;
       present.add(fold(u.nick));
-      if (state.members.has(fold(u.nick))) continue;
-      state.members.set(fold(u.nick), { nick: u.nick });
+      const known = state.members.get(fold(u.nick));
+      if (known) known.modes = u.modes.join('');
+      if (known) continue;
+      state.members.set(fold(u.nick), { nick: u.nick, modes: u.modes.join('') });
       member(e.channel, u.nick, 'join');
     }
     for (const [key, m] of state.members) {
@@ -140,6 +145,28 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
       state.members.delete(key);
       member(e.channel, m.nick, 'leave');
     }
+    const ranked = [...state.members.values()].filter((m) => roleOf(m.modes) !== 'member');
+    emit({
+      type: 'member_roles',
+      chat: channelRef(e.channel),
+      sender: sender(net.cfg.bot_nick),
+      roles: rolesOf(ranked, ghostOf),
+      complete: true,
+    });
+  });
+
+  // `MODE #chan +o-v alice bob`: the members whose role changed, in one event.
+  c.on('mode', (e) => {
+    const state = net.channels.get(e.target);
+    if (!state || state.listener !== conn) return;
+    const changed = applyModes(state.members, e.modes, c.prefixModes);
+    if (changed.length === 0) return;
+    emit({
+      type: 'member_roles',
+      chat: channelRef(e.target),
+      sender: sender(e.nick || net.cfg.bot_nick),
+      roles: rolesOf(changed, ghostOf),
+    });
   });
 
   const gone = (channel: string, nick: string) => net.channels.get(channel)?.members.delete(fold(nick));
@@ -147,7 +174,7 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
     if (isMe(e.nick)) return net.channels.left(conn, e.channel);
     if (isOurs(e.nick) || !listening(e.channel)) return;
     gone(e.channel, e.nick);
-    member(e.channel, e.nick, 'leave', e.nick, e.reason);
+    member(e.channel, e.nick, 'leave', { reason: e.reason });
   });
 
   c.on('kick', (e) => {
@@ -162,24 +189,30 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
     gone(e.channel, e.kicked);
     // A kick by one of our puppets has no ghost to show as the kicker: the kicked ghost "leaves".
     const by = isOurs(e.nick) ? e.kicked : e.nick;
-    member(e.channel, e.kicked, 'kick', by, isOurs(e.nick) ? `by ${e.nick}: ${e.reason}` : e.reason);
+    member(e.channel, e.kicked, 'kick', {
+      by,
+      reason: isOurs(e.nick) ? `by ${e.nick}: ${e.reason}` : e.reason,
+    });
   });
 
   c.on('quit', (e) => {
     if (isOurs(e.nick)) return;
     for (const state of net.channels.listening(conn)) {
-      if (state.members.delete(fold(e.nick))) member(state.name, e.nick, 'leave', e.nick, e.reason);
+      if (state.members.delete(fold(e.nick))) member(state.name, e.nick, 'leave', { reason: e.reason });
     }
   });
 
-  // A nick is a ghost's identity, so a new nick is a new ghost: the old one leaves, the new one joins.
+  // A nick is a ghost's identity, so a new nick is a new ghost: the old one leaves, the new one joins
+  // (with the modes, which stay with the user).
   c.on('nick', (e) => {
     if (isMe(e.newNick) || isOurs(e.nick) || isOurs(e.newNick)) return;
     for (const state of net.channels.listening(conn)) {
-      if (!state.members.delete(fold(e.nick))) continue;
-      state.members.set(fold(e.newNick), { nick: e.newNick });
-      member(state.name, e.nick, 'leave', e.nick, `now known as ${e.newNick}`);
-      member(state.name, e.newNick, 'join');
+      const old = state.members.get(fold(e.nick));
+      if (!old) continue;
+      state.members.delete(fold(e.nick));
+      state.members.set(fold(e.newNick), { nick: e.newNick, modes: old.modes ?? '' });
+      member(state.name, e.nick, 'leave', { reason: `now known as ${e.newNick}` });
+      member(state.name, e.newNick, 'join', { role: roleOf(old.modes) });
     }
   });
 

@@ -16,7 +16,9 @@ import type { Store } from '../store/store';
 import type { GhostManager } from './ghosts';
 import type { PortalManager, ReadyPortal } from './portals';
 import { InflightSends } from './inflight';
+import type { RoleLevels } from './power-levels';
 import { partToContent } from './remote-content';
+import { RoleSync } from './role-sync';
 import { stableTxnId } from './txn-id';
 
 /** `@localpart:server`: a receiver or mention naming a Matrix user rather than a remote one. */
@@ -32,11 +34,25 @@ export interface RemoteHandlerDeps {
   readonly maxFileBytes: number;
   readonly log: Logger;
   readonly inflight?: InflightSends;
+  /** The power level each remote role asks for (capped, see power-levels.ts). */
+  readonly roleLevels?: RoleLevels;
+  /** The bot and every network's ghosts: not Matrix people when power levels are capped. */
+  readonly isOurs?: (userId: string) => boolean;
 }
 
 /** Delivers one remote event to Matrix: portal and ghost first, then the event, then the mapping. */
 export class RemoteEventHandler {
-  constructor(private readonly d: RemoteHandlerDeps) {}
+  private readonly roles: RoleSync;
+
+  constructor(private readonly d: RemoteHandlerDeps) {
+    this.roles = new RoleSync({
+      client: d.client,
+      botUserId: d.botUserId,
+      log: d.log,
+      ...(d.roleLevels ? { levels: d.roleLevels } : {}),
+      ...(d.isOurs ? { isOurs: d.isOurs } : {}),
+    });
+  }
 
   /** `hints.readAhead`: the message's mapping rows, read while the event was queued. */
   async handle(net: NetworkRuntime, ev: RemoteEvent, hints: { readAhead?: ReadAhead } = {}): Promise<void> {
@@ -51,6 +67,13 @@ export class RemoteEventHandler {
     }
     // Our own sends to this chat first: their mappings make echoes and replies resolvable.
     await this.d.inflight?.settled(InflightSends.key(net.id, ev.chat.id, ev.chat.receiver));
+    if (ev.type === 'member_roles') {
+      // Roles only change levels of existing portals; whoever changed them needs no ghost.
+      const portal = await this.d.portals.find(net.id, ev.chat);
+      const roles = new Map(ev.roles.map((r) => [net.ns.ghostUserId(r.member.id), r.role] as const));
+      if (portal) await this.roles.apply(net, portal, roles, ev.complete ?? false);
+      return;
+    }
     const portal = await this.portalFor(
       net,
       ev.chat,
@@ -302,7 +325,11 @@ export class RemoteEventHandler {
     ev: Extract<RemoteEvent, { type: 'member' }>,
   ): Promise<void> {
     const member = await this.d.ghosts.ensure(net.ns, ev.member.id);
-    if (ev.membership === 'join') return this.d.ghosts.ensureJoined(portal.room_id, member);
+    if (ev.membership === 'join') {
+      await this.d.ghosts.ensureJoined(portal.room_id, member);
+      if (ev.role) await this.roles.apply(net, portal, new Map([[member, ev.role]]));
+      return;
+    }
     this.d.ghosts.forgetJoined(portal.room_id, member);
     await this.d.store.members.set({
       room_id: portal.room_id,
@@ -322,5 +349,7 @@ export class RemoteEventHandler {
         .join(': ');
       await this.d.client.kick(portal.room_id, member, reason, this.d.botUserId);
     }
+    // Whoever leaves a remote chat loses their role in it (IRC modes end with the membership).
+    await this.roles.apply(net, portal, new Map([[member, 'member']]));
   }
 }

@@ -155,12 +155,48 @@ export interface RemoteChatInfoEvent extends RemoteEventBase {
   readonly info: RemoteChatInfo;
 }
 
+/**
+ * A member's standing in a chat, from most to least power: the chat's owner (IRC `~`, a WhatsApp
+ * group's creator), its admins (IRC `&`, WhatsApp admins), its moderators (IRC ops `@` and
+ * half-ops `%`), members allowed to speak where others may not (IRC voice `+`), everyone else.
+ * The core maps roles to Matrix power levels, capped so a ghost never reaches the bridge bot, the
+ * power to change power levels, `@room`, or the Matrix users who were given power (SDK 1.1).
+ */
+export type RemoteRole = 'owner' | 'admin' | 'moderator' | 'voice' | 'member';
+
 export interface RemoteMemberEvent extends RemoteEventBase {
   readonly type: 'member';
   /** The member whose state changes; `sender` is who caused it (a kicker, or themselves). */
   readonly member: RemoteUserRef;
   readonly membership: 'join' | 'leave' | 'kick' | 'ban';
   readonly reason?: string;
+  /**
+   * With `join`: the role the member has from the start (an IRC user who changed nick keeps their
+   * modes). Absent: unchanged. Leaving (`leave`, `kick`, `ban`) always drops the member's role.
+   * SDK 1.1.
+   */
+  readonly role?: RemoteRole;
+}
+
+/** One member's new role. */
+export interface RemoteMemberRole {
+  readonly member: RemoteUserRef;
+  readonly role: RemoteRole;
+}
+
+/**
+ * Roles of members of a chat changed (IRC `MODE +o`, a WhatsApp admin promoted): the core applies
+ * them in one power-levels update. `sender` is who changed them; it does not become a ghost.
+ * SDK 1.1.
+ */
+export interface RemoteMemberRolesEvent extends RemoteEventBase {
+  readonly type: 'member_roles';
+  readonly roles: readonly RemoteMemberRole[];
+  /**
+   * True when `roles` lists every member whose role is not `member` (an IRC NAMES reply): ghosts of
+   * the module that are not listed go back to `member`, which repairs changes missed while away.
+   */
+  readonly complete?: boolean;
 }
 
 export interface RemoteUserInfoEvent {
@@ -182,4 +218,5 @@ export type RemoteEvent =
   | RemoteReadEvent
   | RemoteChatInfoEvent
   | RemoteMemberEvent
+  | RemoteMemberRolesEvent
   | RemoteUserInfoEvent;
