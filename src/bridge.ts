@@ -9,6 +9,7 @@ import type { Config } from './config/types';
 import { SecretBox } from './crypto/secret-box';
 import { createLogger } from './logging/logger';
 import { discoverHomeserver } from './matrix/well-known';
+import { roleLevelsFrom } from './portals/power-levels';
 import { NetworkNamespace } from './matrix/namespaces';
 import { BridgeMetrics } from './metrics/bridge-metrics';
 import { Readiness } from './metrics/readiness';
@@ -101,6 +102,7 @@ export class Bridge {
         connector: mod.create(ctx),
         ns,
         displayName: mod.manifest.displayName,
+        roleLevels: roleLevelsFrom(section.role_power_levels),
       });
     }
     const provisioning = config.provisioning.enabled

@@ -153,6 +153,7 @@ export function renderSampleConfig(
         // Shown commented out with this network's actual default.
         ghost_prefix: { ...(props(coreEntry).ghost_prefix as Obj), examples: [`${id}_`] },
         alias_prefix: { ...(props(coreEntry).alias_prefix as Obj), examples: [`${id}_`] },
+        role_power_levels: props(coreEntry).role_power_levels,
       },
       additionalProperties: schema.additionalProperties,
     };

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { DEFAULT_ROLE_LEVELS } from '../portals/power-levels';
 import type { JsonObject } from '../sdk/ids';
 import type { JsonSchema } from '../sdk/module';
 import { CORE_DEFAULTS as D } from './defaults';
@@ -323,6 +324,25 @@ export const CORE_SCHEMA: JsonSchema = {
             format: 'localpart',
             description: 'Localpart prefix of this network\'s room aliases; defaults to "<network id>_".',
           },
+          role_power_levels: {
+            type: 'object',
+            description:
+              'Power level each remote role (IRC op/voice, group admins) asks for in portal rooms. A ghost still stays below the bot, below @room and below the Matrix users given power there.',
+            additionalProperties: false,
+            examples: [DEFAULT_ROLE_LEVELS],
+            properties: Object.fromEntries(
+              Object.entries(DEFAULT_ROLE_LEVELS).map(([role, level]) => [
+                role,
+                {
+                  type: 'integer',
+                  minimum: 0,
+                  maximum: 100,
+                  description: `Level a remote ${role} asks for; default ${level}.`,
+                  examples: [level],
+                },
+              ]),
+            ),
+          },
         },
       },
     },
@@ -333,7 +353,13 @@ export const CORE_SCHEMA: JsonSchema = {
  * Keys of a `bridges.<id>` section that the core reads (and validates); the module's schema
  * sees the rest of the section.
  */
-export const CORE_BRIDGE_KEYS: readonly string[] = ['enabled', 'module', 'ghost_prefix', 'alias_prefix'];
+export const CORE_BRIDGE_KEYS: readonly string[] = [
+  'enabled',
+  'module',
+  'ghost_prefix',
+  'alias_prefix',
+  'role_power_levels',
+];
 
 /**
  * An Ajv instance set up the way config validation needs: every error at once, the schema

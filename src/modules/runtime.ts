@@ -1,4 +1,5 @@
 import type { NetworkNamespace } from '../matrix/namespaces';
+import type { RoleLevels } from '../portals/power-levels';
 import type { BridgeModule, NetworkConnector } from '../sdk/module';
 
 /** A loaded, configured network module with its connector and namespace. */
@@ -8,4 +9,6 @@ export interface NetworkRuntime {
   readonly connector: NetworkConnector;
   readonly ns: NetworkNamespace;
   readonly displayName: string;
+  /** `bridges.<id>.role_power_levels` over the defaults; absent: the defaults. */
+  readonly roleLevels?: RoleLevels;
 }

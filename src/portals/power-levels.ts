@@ -18,6 +18,12 @@ export type RoleLevels = Readonly<Record<Exclude<RemoteRole, 'member'>, number>>
  */
 export const DEFAULT_ROLE_LEVELS: RoleLevels = { owner: 100, admin: 75, moderator: 50, voice: 10 };
 
+/** A network's `role_power_levels` config (already schema-checked) over the defaults. */
+export const roleLevelsFrom = (configured: unknown): RoleLevels => ({
+  ...DEFAULT_ROLE_LEVELS,
+  ...(typeof configured === 'object' && configured !== null ? (configured as Partial<RoleLevels>) : {}),
+});
+
 /** `m.room.power_levels` content; keys the rule does not read are kept as they are. */
 export type PowerLevels = Readonly<Record<string, unknown>>;
 

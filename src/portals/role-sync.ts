@@ -70,7 +70,7 @@ export class RoleSync {
     }
     const bot = this.d.botUserId;
     const next = withRoles(pl, roles, {
-      levels: this.levels,
+      levels: net.roleLevels ?? this.levels,
       botLevel,
       isOurs: this.d.isOurs ?? ((u) => u === bot || net.ns.remoteUserIdOf(u) !== null),
       isManaged: (u) => net.ns.remoteUserIdOf(u) !== null,

@@ -80,6 +80,24 @@ describe('validateBridgeSection', () => {
     expect(() => validateBridgeSection('irc', 'yes', ircSchema)).toThrow(/bridges\.irc: not a mapping/);
   });
 
+  it('checks the core key role_power_levels and keeps it from the module', () => {
+    const section = {
+      enabled: true,
+      networks: [{ id: 'x', host: 'irc.example' }],
+      role_power_levels: { voice: 5 },
+    };
+    expect(validateBridgeSection('irc', section, ircSchema)).toMatchObject({
+      role_power_levels: { voice: 5 },
+    });
+    const text = MINIMAL_YAML.replace(
+      '    enabled: true',
+      '    enabled: true\n    role_power_levels: { voice: 500 }',
+    );
+    expect(() => parseConfig(text, 'config.yaml', { env: {} })).toThrow(
+      /bridges\.irc\.role_power_levels\.voice/,
+    );
+  });
+
   it('rejects an invalid module schema with the module named', () => {
     expect(() => validateBridgeSection('bad', { enabled: true }, { type: 'object', defualt: {} })).toThrow(
       /module bad has an invalid config schema/,

@@ -3,6 +3,7 @@ import type { MatrixClient } from '../../src/matrix/client';
 import { MatrixApiError } from '../../src/matrix/errors';
 import type { NetworkRuntime } from '../../src/modules/runtime';
 import type { ReadyPortal } from '../../src/portals/portals';
+import { roleLevelsFrom } from '../../src/portals/power-levels';
 import { RoleSync } from '../../src/portals/role-sync';
 import type { RemoteRole } from '../../src/sdk/remote-events';
 
@@ -170,5 +171,16 @@ describe('RoleSync', () => {
       roles({ [ghost('q')]: 'owner', [ghost('o')]: 'moderator', [ghost('v')]: 'voice' }),
     );
     expect(hs.pl()?.users).toEqual({ [ghost('q')]: 95, [ghost('o')]: 60, [ghost('v')]: 1 });
+  });
+
+  it("prefers the network's own levels (bridges.<id>.role_power_levels) over the handler's", async () => {
+    const hs = fakeClient({ pl: { ...basePl, notifications: { room: 100 } }, create: v12ByBot });
+    const withLevels = { ...net, roleLevels: roleLevelsFrom({ voice: 5 }) } as NetworkRuntime;
+    await new RoleSync({ client: hs.client, botUserId: BOT, log }).apply(
+      withLevels,
+      portal(),
+      roles({ [ghost('o')]: 'moderator', [ghost('v')]: 'voice' }),
+    );
+    expect(hs.pl()?.users).toEqual({ [ghost('o')]: 50, [ghost('v')]: 5 });
   });
 });
