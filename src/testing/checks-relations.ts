@@ -17,15 +17,6 @@ const METHOD: Record<Relation, string> = {
 };
 const HOOK = { edits: 'remoteEdits', reactions: 'remoteReacts', redactions: 'remoteRedacts' } as const;
 
-function edit(k: KitRun, eventId: string, body: string): Promise<string> {
-  return k.user.sendMessage(k.chat.roomId, {
-    msgtype: 'm.text',
-    body: `* ${body}`,
-    'm.new_content': { msgtype: 'm.text', body },
-    'm.relates_to': { rel_type: 'm.replace', event_id: eventId },
-  });
-}
-
 /** Does the Matrix action on a fresh message of the kit user; returns the action's event id. */
 async function actOut(
   k: KitRun,
@@ -35,10 +26,10 @@ async function actOut(
   const target = await k.sendOut(`kit ${rel} target ${n}`);
   const actionId =
     rel === 'edits'
-      ? await edit(k, target.eventId, `kit edited ${n}`)
+      ? await k.edit(target.eventId, `kit edited ${n}`)
       : rel === 'reactions'
-        ? await k.user.sendReaction(k.chat.roomId, target.eventId, '👍')
-        : await k.user.redact(k.chat.roomId, target.eventId);
+        ? await k.react(target.eventId, '👍')
+        : await k.redact(target.eventId);
   return { ...target, actionId };
 }
 
@@ -74,7 +65,7 @@ export async function checkRelationOut(k: KitRun, rel: Relation): Promise<Outcom
     const is = (kind: RemoteAction['kind']) => (a: RemoteAction) =>
       a.kind === kind && 'key' in a && a.targetId === remoteId && a.key === '👍';
     await k.remote(is('reaction'), 'the reaction');
-    await k.user.redact(k.chat.roomId, actionId);
+    await k.redact(actionId);
     await k.remote(is('reaction_remove'), 'the removal of the reaction (its redaction)');
   }
 }

@@ -11,6 +11,12 @@ export async function checkLogin(k: KitRun): Promise<Outcome> {
   if (!connector.startLogin || !connector.loginFlows) {
     return { status: 'not_applicable', detail: 'the module has no per-user login' };
   }
+  if (connector.sessionFor && !k.driver.loginInputs && !k.driver.onLoginDisplay) {
+    return {
+      status: 'not_applicable',
+      detail: 'logins are optional (the module has sessionFor) and the driver gives no login inputs',
+    };
+  }
   const flow = k.driver.loginFlow ? ` ${k.driver.loginFlow}` : '';
   await k.text(k.mgmt, `login ${k.id}${flow}`);
   for (let seen = 0; ; seen++) {

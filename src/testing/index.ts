@@ -25,6 +25,7 @@ export type {
   Direction,
   Feature,
   KitChat,
+  MatrixSent,
   ModuleUnderTest,
   RemoteAction,
   RemoteSaid,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { BridgeModule, NetworkCapabilities } from '../sdk';
 import type { BridgeHarness, MatrixEvent, TestMatrixClient } from './harness';
 import type { Observed } from './observe';
-import type { ConformanceDriver, KitChat, RemoteAction, RemoteSaid } from './types';
+import type { ConformanceDriver, KitChat, MatrixSent, RemoteAction, RemoteSaid } from './types';
 
 /** A Matrix message bridged out, and the remote id it got. */
 export interface Outgoing {
@@ -37,6 +37,8 @@ export class KitRun {
   /** Messages bridged by earlier checks; later checks (reactions, restart) reuse them as targets. */
   outgoing: Outgoing | undefined;
   incoming: Incoming | undefined;
+  /** What the kit user did in the portal, handed to `driver.remoteReceived`. */
+  readonly sent: MatrixSent[] = [];
 
   constructor(
     readonly h: BridgeHarness,
@@ -80,6 +82,38 @@ export class KitRun {
     return this.user.sendMessage(roomId, { msgtype: 'm.text', body });
   }
 
+  /** The kit user's text in the portal. */
+  async say(body: string): Promise<string> {
+    const eventId = await this.text(this.chat.roomId, body);
+    this.sent.push({ kind: 'message', eventId, body });
+    return eventId;
+  }
+
+  /** The kit user edits their message `targetEventId` to `body`. */
+  async edit(targetEventId: string, body: string): Promise<string> {
+    const eventId = await this.user.sendMessage(this.chat.roomId, {
+      msgtype: 'm.text',
+      body: `* ${body}`,
+      'm.new_content': { msgtype: 'm.text', body },
+      'm.relates_to': { rel_type: 'm.replace', event_id: targetEventId },
+    });
+    this.sent.push({ kind: 'edit', eventId, targetEventId, body });
+    return eventId;
+  }
+
+  async react(targetEventId: string, key: string): Promise<string> {
+    const eventId = await this.user.sendReaction(this.chat.roomId, targetEventId, key);
+    this.sent.push({ kind: 'reaction', eventId, targetEventId, key });
+    return eventId;
+  }
+
+  /** Redacts `targetEventId` (a message, or a reaction: its removal). */
+  async redact(targetEventId: string): Promise<string> {
+    const eventId = await this.user.redact(this.chat.roomId, targetEventId);
+    this.sent.push({ kind: 'redaction', eventId, targetEventId });
+    return eventId;
+  }
+
   /** Waits for an event in `roomId`; on timeout says what the room's last events were. */
   async event(roomId: string, match: (e: MatrixEvent) => boolean, what: string): Promise<MatrixEvent> {
     try {
@@ -119,7 +153,7 @@ export class KitRun {
   async remote(match: (a: RemoteAction) => boolean, what: string): Promise<RemoteAction> {
     let log: readonly RemoteAction[] = [];
     for (const deadline = Date.now() + this.timeoutMs; Date.now() < deadline;) {
-      log = await this.driver.remoteReceived(this.chat);
+      log = await this.driver.remoteReceived(this.chat, this.sent);
       const found = log.find(match);
       if (found) return found;
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -142,7 +176,7 @@ export class KitRun {
 
   /** Sends a Matrix text and waits until the remote side has it and the core mapped it. */
   async sendOut(body: string): Promise<Outgoing> {
-    const eventId = await this.text(this.chat.roomId, body);
+    const eventId = await this.say(body);
     const action = await this.remote(
       (a): a is Outgoing['action'] => a.kind === 'message' && a.text.includes(body),
       `the message "${body}"`,

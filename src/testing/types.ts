@@ -28,6 +28,22 @@ export type RemoteAction =
   | { readonly kind: 'reaction'; readonly targetId: string; readonly key: string }
   | { readonly kind: 'reaction_remove'; readonly targetId: string; readonly key: string };
 
+/**
+ * Something the kit's Matrix user did in the portal, oldest first. Networks whose lines carry no
+ * message ids (IRC) key what the remote side received by the Matrix event it came from: the
+ * driver finds the line's text here and builds the id the module gave that event.
+ */
+export type MatrixSent =
+  | { readonly kind: 'message'; readonly eventId: string; readonly body: string }
+  | { readonly kind: 'edit'; readonly eventId: string; readonly targetEventId: string; readonly body: string }
+  | {
+      readonly kind: 'reaction';
+      readonly eventId: string;
+      readonly targetEventId: string;
+      readonly key: string;
+    }
+  | { readonly kind: 'redaction'; readonly eventId: string; readonly targetEventId: string };
+
 /** A message the remote side posted: its remote id and the remote user who posted it. */
 export interface RemoteSaid {
   readonly id: string;
@@ -53,7 +69,10 @@ export interface ConformanceDriver {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Login flow id to use; default: the module's first flow. */
   readonly loginFlow?: string;
-  /** Answers for `user_input` login steps, by field id. */
+  /**
+   * Answers for `user_input` login steps, by field id. A module whose logins are optional (it
+   * has `sessionFor`) is tested without one when the driver gives neither this nor `onLoginDisplay`.
+   */
   readonly loginInputs?: Readonly<Record<string, string>>;
   /** A `display_and_wait` step is shown (QR code, pairing code): make the fake network accept it. */
   onLoginDisplay?(display: Extract<LoginStep, { type: 'display_and_wait' }>['display']): Promise<void>;
@@ -64,8 +83,14 @@ export interface ConformanceDriver {
   readonly openChat: { readonly startChat: string } | { readonly alias: string };
   /** The remote side posts `text` in the chat; resolves once the module has been told. */
   remoteSays(chat: KitChat, text: string): Promise<RemoteSaid>;
-  /** What the remote side received from the bridge in this chat, oldest first. */
-  remoteReceived(chat: KitChat): Promise<readonly RemoteAction[]> | readonly RemoteAction[];
+  /**
+   * What the remote side received from the bridge in this chat, oldest first. `sent` is what the
+   * kit's user did in the portal so far, for networks that must key lines by Matrix event.
+   */
+  remoteReceived(
+    chat: KitChat,
+    sent: readonly MatrixSent[],
+  ): Promise<readonly RemoteAction[]> | readonly RemoteAction[];
   /** The remote author edits its message `target` to `text`. */
   remoteEdits?(chat: KitChat, target: RemoteSaid, text: string): Promise<void>;
   /** The remote author deletes its message `target`. */

@@ -3,7 +3,7 @@
  * "observer" on the real server), bounded waiting, and SafeClient set-up against the harness server.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'irc-framework';
+import { Client, type ClientOptions } from 'irc-framework';
 import { SafeClient, type IrcConnectOptions, type SafeClientConfig } from '../../../bridges/irc/safe-client';
 import type { InspircdServer } from '../../harness/inspircd';
 
@@ -54,7 +54,12 @@ export class Observer {
     client.on('close', () => (this.closed = true));
   }
 
-  static async connect(server: InspircdServer, nick: string): Promise<Observer> {
+  /** `options` adds to or overrides the defaults (e.g. `enable_echomessage` to learn own msgids). */
+  static async connect(
+    server: InspircdServer,
+    nick: string,
+    options: Partial<ClientOptions> = {},
+  ): Promise<Observer> {
     const client = new Client();
     const observer = new Observer(client);
     const registered = new Promise<void>((resolve, reject) => {
@@ -67,6 +72,7 @@ export class Observer {
       nick,
       username: 'observer',
       auto_reconnect: false,
+      ...options,
     });
     await registered;
     return observer;
