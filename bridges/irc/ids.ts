@@ -8,6 +8,7 @@
  * - Ghosts (IRC users): `libera_alice` → `@irc_libera_alice:domain` (see ghostLocalpart).
  * - Alias localparts (after the alias prefix): `libera_matrix` → `#matrix`, `libera_#foo` → `##foo`.
  */
+import { createHash } from 'node:crypto';
 import type { GhostLocalpartCodec } from '../../src/sdk';
 import { isValidChannel, isValidNick } from './irc-text';
 
@@ -33,6 +34,26 @@ export const chatId = (network: string, target: string): string => `${network}/$
 
 /** The ghost's remote user id of `nick`. */
 export const ghostId = (network: string, nick: string): string => `${network}_${fold(nick)}`;
+
+/** What identifies a line: its msgid tag, else its server-time (ms) with sender, target and text. */
+export interface LineFacts {
+  readonly msgid?: string | undefined;
+  readonly time?: number | undefined;
+  readonly nick: string;
+  readonly target: string;
+  readonly text: string;
+}
+
+/**
+ * The remote id of a line from IRC: `i:<msgid>` when the server tags lines with one, else a hash of
+ * the server-time (seconds now, without it), sender, target and text. Every puppet that sees the
+ * same line computes the same id, so it enters Matrix once.
+ */
+export function lineId(line: LineFacts): string {
+  if (line.msgid) return `i:${line.msgid}`;
+  const key = `${line.time ?? Math.floor(Date.now() / 1000)}|${fold(line.nick)}|${fold(line.target)}|${line.text}`;
+  return `h:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+}
 
 /** Bytes a ghost localpart keeps as they are: what folded nicks mostly consist of. */
 const KEPT = /^[a-z0-9_-]$/;

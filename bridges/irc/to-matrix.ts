@@ -3,12 +3,11 @@
  * are taken only from the channel's elected listener (channels.ts), private messages from the
  * puppet they were sent to. Lines from our own connections are never bridged back.
  */
-import { createHash } from 'node:crypto';
 import type { RemoteEvent, RemoteMsgType, RemotePart, RemoteRole, RemoteSender } from '../../src/sdk';
 import type { IrcNetwork } from './client';
 import type { IrcConn } from './connection';
 import { ircToMatrix, stripFormatting, type Mentionable } from './formatting';
-import { chatId, fold, ghostId, isChannel } from './ids';
+import { chatId, fold, ghostId, isChannel, lineId } from './ids';
 import { applyModes, roleOf, rolesOf } from './roles';
 import type { IrcTextEvent } from './safe-client';
 
@@ -58,11 +57,13 @@ export function bindToMatrix(net: IrcNetwork, conn: IrcConn): void {
   const text = (e: IrcTextEvent, msgtype: RemoteMsgType) => {
     if (e.echo || isOurs(e.nick) || !e.nick) return;
     const at = e.time?.getTime();
-    // The same line reaches every connection with the same msgid or server-time: one id for all.
-    const key = `${e.msgid ?? at ?? Math.floor(Date.now() / 1000)}|${fold(e.nick)}|${fold(e.target)}|${e.text}`;
-    const id = e.msgid
-      ? `i:${e.msgid}`
-      : `h:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+    const id = lineId({
+      msgid: e.msgid,
+      time: at,
+      nick: e.nick,
+      target: e.target,
+      text: e.text,
+    });
     if (isChannel(e.target)) {
       if (!listening(e.target) || !net.recent.fresh(id)) return;
       const rendered = ircToMatrix(e.text, lookup(e.target));

@@ -69,6 +69,11 @@ export function checkManifest(id: string, mod: BridgeModule<never>): void {
     throw new ModuleLoadError(
       `bridges.${id}: the module declares id "${m.id}"; configure it as bridges.${m.id}`,
     );
+  const codec = mod.ghostLocalpart as { encode?: unknown; decode?: unknown } | undefined;
+  if (codec && (typeof codec.encode !== 'function' || typeof codec.decode !== 'function'))
+    throw new ModuleLoadError(
+      `bridges.${id}: module "${m.id}" has a ghostLocalpart without encode(remoteUserId) and decode(localpart) functions`,
+    );
   if (!semver.validRange(m.sdkVersion) || !semver.satisfies(SDK_VERSION, m.sdkVersion)) {
     throw new ModuleLoadError(
       `bridges.${id}: module "${m.id}" needs SDK ${m.sdkVersion}, but this Switchboard provides SDK ${SDK_VERSION}; upgrade the module or Switchboard`,

@@ -8,8 +8,7 @@
  * way the module gives it, from the server's echo of the line (echo-message): its msgid or
  * server-time.
  */
-import { createHash } from 'node:crypto';
-import { fold, ghostId } from '../../../bridges/irc/ids';
+import { ghostId, lineId } from '../../../bridges/irc/ids';
 import type { ConformanceDriver, MatrixSent, RemoteAction, RemoteSaid } from '../../../src/testing';
 import { startInspircd, type InspircdServer } from '../../harness/inspircd';
 import { NET, networkConfig } from './bridge-helpers';
@@ -73,7 +72,7 @@ export class IrcRemote {
           .find((l) => l.includes(` :${NICK}!`) && l.endsWith(` PRIVMSG ${CHANNEL} :${text}`)),
       `the server's echo of "${text}"`,
     );
-    return { id: lineId(echo, text), sender: ghostId(NET, NICK) };
+    return { id: echoedLineId(echo, text), sender: ghostId(NET, NICK) };
   }
 
   /** The lines others said in #kit, as `RemoteAction`s keyed by the kit's Matrix events. */
@@ -84,19 +83,14 @@ export class IrcRemote {
   }
 }
 
-/**
- * The remote id the module gives a line from IRC (to-matrix.ts): `i:<msgid>` when the server
- * tags lines with one, else a hash of server-time, nick, target and text. The conformance run
- * fails if the two ever disagree, so this copy cannot drift unnoticed.
- */
-function lineId(echo: string, text: string): string {
+/** The remote id the module gives kitalice's line, from the server's echo of it (its tags). */
+function echoedLineId(echo: string, text: string): string {
   const tag = (name: string) => new RegExp(`^@(?:\\S*;)?${name}=([^;\\s]+)`).exec(echo)?.[1];
-  const msgid = tag('msgid');
-  if (msgid) return `i:${msgid}`;
-  const time = tag('time');
-  if (!time) throw new Error(`the IRC server tagged the line with neither msgid nor server-time: ${echo}`);
-  const key = `${Date.parse(time)}|${fold(NICK)}|${fold(CHANNEL)}|${text}`;
-  return `h:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
+  const [msgid, time] = [tag('msgid'), tag('time')];
+  if (!msgid && !time)
+    throw new Error(`the IRC server tagged the line with neither msgid nor server-time: ${echo}`);
+  const tagged = msgid ? { msgid } : { time: Date.parse(time ?? '') };
+  return lineId({ ...tagged, nick: NICK, target: CHANNEL, text });
 }
 
 /**
