@@ -10,11 +10,11 @@ import type { IrcContext, IrcNetworkConfig } from './config';
 import { ConnectGate } from './connect-gate';
 import { IrcConn, type ConnCredentials } from './connection';
 import { fold, isChannel, parseChatId } from './ids';
-import { isValidNick, sanitizeNick } from './irc-text';
 import { credentialsFor } from './login';
+import { NickChoice } from './nick-choice';
+import { OwnNicks } from './own-nicks';
 
 const ACTIVE_KEY = (net: string, userId: string) => `active/${net}/${userId}`;
-const NICK_KEY = (net: string, userId: string) => `nick/${net}/${userId}`;
 /** Activity is written to the store at most this often per puppet. */
 const PERSIST_EVERY_MS = 60_000;
 
@@ -25,13 +25,8 @@ export class IrcNetwork {
   readonly bot: IrcConn;
   private readonly puppets = new Map<string, IrcConn>();
   private readonly connecting = new Map<string, Promise<IrcConn>>();
-  /** Our own connections by folded nick: their lines are never bridged back. */
-  private readonly nicks = new Map<string, IrcConn>();
-  /**
-   * Nicks our connections dropped recently (folded → until when): a QUIT or NICK of ours can reach
-   * another of our connections after the connection itself has closed, and must not become a ghost.
-   */
-  private readonly formerNicks = new Map<string, number>();
+  private readonly own = new OwnNicks<IrcConn>();
+  private readonly nickChoice: NickChoice;
   private readonly persistedAt = new Map<string, number>();
   private reaper: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -44,6 +39,7 @@ export class IrcNetwork {
     private readonly bind: (net: IrcNetwork, conn: IrcConn) => void,
   ) {
     this.gate = new ConnectGate(cfg.connects_per_second);
+    this.nickChoice = new NickChoice(ctx, id, this.name, cfg.nick_template);
     this.bot = this.track(new IrcConn(cfg, this.gate, undefined));
   }
 
@@ -80,22 +76,12 @@ export class IrcNetwork {
 
   /** Our connection currently using `nick`, if any. */
   ownConn(nick: string): IrcConn | undefined {
-    return this.nicks.get(fold(nick));
+    return this.own.connOf(nick);
   }
 
   /** Whether `nick` is, or was a moment ago, one of our connections (or the network is stopping). */
   isOwnNick(nick: string): boolean {
-    const key = fold(nick);
-    if (this.stopped || this.nicks.has(key)) return true;
-    const until = this.formerNicks.get(key);
-    if (until !== undefined && until < Date.now()) this.formerNicks.delete(key);
-    return until !== undefined && until >= Date.now();
-  }
-
-  private releaseNick(key: string): void {
-    this.nicks.delete(key);
-    if (this.formerNicks.size > 10_000) this.formerNicks.clear();
-    this.formerNicks.set(key, Date.now() + 60_000);
+    return this.stopped || this.own.has(nick);
   }
 
   /** An IRC user's nick as spelled now (from the channels we are in), by folded nick. */
@@ -151,48 +137,13 @@ export class IrcNetwork {
   }
 
   /** The nick a user asked for (`nick` command), kept for their next connection. */
-  async setNick(user: MatrixActor, nick: string): Promise<string> {
-    if (!isValidNick(nick, { maxLength: 30 }))
-      throw new BridgeError('invalid_input', `${nick} is not a valid IRC nick`);
-    const keep = () => this.ctx.kv.set(NICK_KEY(this.id, user.userId), Buffer.from(nick));
-    const conn = this.puppets.get(user.userId);
-    if (!conn?.client.isRegistered) {
-      await keep();
-      return `Your nick on ${this.name} will be ${nick} when you next connect.`;
-    }
-    // Kept for later connections only if the server did not refuse it.
-    const outcome = new Promise<{ text: string; keep: boolean }>((resolve) => {
-      const done = (text: string, ok: boolean) => {
-        clearTimeout(timer);
-        conn.client.off('nick', onNick).off('ircError', onError);
-        resolve({ text, keep: ok });
-      };
-      const onNick = (e: { newNick: string }) =>
-        fold(e.newNick) === fold(nick) && done(`You are now ${e.newNick} on ${this.name}.`, true);
-      const onError = (e: { error: string; reason?: string }) =>
-        /nick/.test(e.error) && done(`${this.name} refused ${nick}: ${e.reason ?? e.error}`, false);
-      const timer = setTimeout(
-        () => done(`Asked ${this.name} for the nick ${nick}; no answer yet.`, true),
-        5000,
-      );
-      conn.client.on('nick', onNick).on('ircError', onError);
-    });
-    await conn.client.changeNick(nick);
-    const result = await outcome;
-    if (result.keep) await keep();
-    return result.text;
+  setNick(user: MatrixActor, nick: string): Promise<string> {
+    return this.nickChoice.change(user, nick, this.puppets.get(user.userId));
   }
 
   /** The nick a new connection of the user asks for: chosen with `nick`, else `recent`, else the template. */
-  async nickOf(user: MatrixActor, recent?: string): Promise<string> {
-    const chosen = (await this.ctx.kv.get(NICK_KEY(this.id, user.userId)))?.toString();
-    if (chosen) return chosen;
-    if (recent && isValidNick(recent, { maxLength: 30 })) return recent;
-    const localpart = /^@([^:]+)/.exec(user.userId)?.[1] ?? 'matrix';
-    const wanted = this.cfg.nick_template
-      .replaceAll('{localpart}', localpart)
-      .replaceAll('{displayname}', user.displayName);
-    return sanitizeNick(wanted, { maxLength: 30, fallback: 'matrix_user' });
+  nickOf(user: MatrixActor, recent?: string): Promise<string> {
+    return this.nickChoice.initial(user, recent);
   }
 
   private async createPuppet(
@@ -232,17 +183,12 @@ export class IrcNetwork {
     const log = this.ctx.log.child({ network: this.id, owner: conn.owner ?? '(bot)' });
     client.on('registered', (e) => {
       log.debug('IRC connection registered', { nick: e.nick });
-      this.nicks.set(fold(e.nick), conn);
+      this.own.registered(conn, e.nick);
     });
-    client.on('nick', (e) => {
-      // Our own NICK comes back on our own connection (other connections see it too: not theirs).
-      if (this.nicks.get(fold(e.nick)) !== conn) return;
-      this.releaseNick(fold(e.nick));
-      this.nicks.set(fold(e.newNick), conn);
-    });
+    client.on('nick', (e) => this.own.renamed(conn, e.nick, e.newNick));
     client.on('reconnecting', (e) => log.info('IRC connection lost; reconnecting', { ...e }));
     const forget = () => {
-      for (const [nick, c] of this.nicks) if (c === conn) this.releaseNick(nick);
+      this.own.dropped(conn);
       this.channels.dropped(conn);
       conn.joining.clear();
     };

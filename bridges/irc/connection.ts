@@ -6,6 +6,7 @@
 import { BridgeError } from '../../src/sdk';
 import type { IrcNetworkConfig } from './config';
 import type { ConnectGate } from './connect-gate';
+import { reconnectDelay, type ReconnectOptions } from './reconnect';
 import { IrcConnectError, SafeClient, type IrcConnectOptions } from './safe-client';
 
 export interface ConnCredentials {
@@ -36,7 +37,7 @@ export class IrcConn {
   ) {
     this.client = new SafeClient({
       flood: { burst: cfg.flood.burst, linesPerSecond: cfg.flood.lines_per_second, maxQueued: 500 },
-      reconnect: { minDelayMs: cfg.reconnect.min_delay_ms, maxDelayMs: cfg.reconnect.max_delay_ms },
+      reconnect: reconnectOptions(cfg),
       beforeReconnect: () => gate.wait(this.isBot),
       lineLength: cfg.line_length,
     });
@@ -109,9 +110,7 @@ export class IrcConn {
           onFatal(e);
           break;
         }
-        const min = this.cfg.reconnect.min_delay_ms;
-        const delay = Math.min(this.cfg.reconnect.max_delay_ms, min * 2 ** Math.min(attempt, 20));
-        await new Promise((r) => setTimeout(r, min + Math.random() * (delay - min)));
+        await new Promise((r) => setTimeout(r, reconnectDelay(attempt, reconnectOptions(this.cfg))));
       }
     }
     return false;
@@ -146,6 +145,10 @@ export class IrcConn {
     this.closing = true;
     await this.client.quit(reason).catch(() => undefined);
   }
+}
+
+function reconnectOptions(cfg: IrcNetworkConfig): ReconnectOptions {
+  return { minDelayMs: cfg.reconnect.min_delay_ms, maxDelayMs: cfg.reconnect.max_delay_ms };
 }
 
 /** A SafeClient failure in words a Matrix user can act on. */

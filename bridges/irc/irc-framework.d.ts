@@ -1,7 +1,7 @@
 /**
  * Minimal types for the parts of irc-framework 4.x that Switchboard uses (the package ships none).
- * Only safe-client.ts and the tests may use this module directly: everything the bridge sends must go
- * through SafeClient, which validates input and rate-limits. The unsafe methods (action, setTopic, ...)
+ * Only SafeClient (safe-client.ts and the parts it is split into) and the tests may use this module
+ * directly: everything the bridge sends must go through SafeClient, which validates input and rate-limits. The unsafe methods (action, setTopic, ...)
  * are declared for the tests that demonstrate their CR/LF injection.
  */
 declare module 'irc-framework' {

@@ -1,10 +1,11 @@
 /**
- * SafeClient's public types and the pure parts of its connection handling: input checks on the
- * connect options and the reconnect schedule.
+ * What SafeClient is configured and connected with, how it fails, and the checks on the connect
+ * options (irc-framework writes NICK, USER and PASS as given).
  */
-import type { ClientOptions, MessageEvent } from 'irc-framework';
+import type { ClientOptions } from 'irc-framework';
 import { CompactNetTransport } from './compact-transport';
 import { hasLineBreakOrNul, isValidMiddleParam, isValidNick, toSingleLine } from './irc-text';
+import type { ReconnectOptions } from './reconnect';
 import type { SendQueueOptions } from './send-queue';
 
 /** Input that may not be sent (bad nick, channel, parameter, empty text). Nothing was sent. */
@@ -54,13 +55,6 @@ export interface IrcConnectOptions {
   echoMessage?: boolean;
 }
 
-export interface ReconnectOptions {
-  minDelayMs: number;
-  maxDelayMs: number;
-  /** Consecutive failed attempts before giving up with a 'close' event (default: never give up). */
-  maxAttempts?: number;
-}
-
 export interface SafeClientConfig {
   flood?: Partial<SendQueueOptions>;
   reconnect?: ReconnectOptions;
@@ -73,68 +67,6 @@ export interface SafeClientConfig {
   beforeReconnect?: () => Promise<void>;
   /** Line limit (bytes, CRLF included) when the server announces no LINELEN (default 512). */
   lineLength?: number;
-}
-
-/** PRIVMSG, NOTICE or CTCP ACTION. server-time is always requested (irc-framework asks for it). */
-export interface IrcTextEvent {
-  nick: string;
-  ident: string;
-  hostname: string;
-  target: string;
-  text: string;
-  time?: Date;
-  msgid?: string;
-  account?: string;
-  /** Our own line coming back through echo-message. */
-  echo: boolean;
-}
-
-export type SafeClientEvents = {
-  message: [IrcTextEvent];
-  notice: [IrcTextEvent];
-  action: [IrcTextEvent];
-  join: [{ nick: string; ident: string; hostname: string; channel: string; account?: string }];
-  part: [{ nick: string; channel: string; reason: string }];
-  quit: [{ nick: string; reason: string }];
-  kick: [{ nick: string; kicked: string; channel: string; reason: string }];
-  nick: [{ nick: string; newNick: string }];
-  topic: [{ channel: string; topic: string; nick?: string }];
-  /** The member list after a JOIN (or a NAMES query), with each member's prefix modes (o, v...). */
-  names: [{ channel: string; users: { nick: string; modes: string[] }[] }];
-  /** Channel or user modes; `modes` like `[{ mode: '+o', param: 'alice' }]`. */
-  mode: [{ target: string; nick: string; modes: { mode: string; param?: string }[] }];
-  registered: [{ nick: string }];
-  reconnecting: [{ attempt: number; delayMs: number }];
-  /** Numeric errors after registration, e.g. cannot_send_to_channel, nick_in_use. */
-  ircError: [{ error: string; reason?: string; channel?: string; nick?: string }];
-  /** Final: no more reconnects. `error` is absent after quit(). */
-  close: [{ error?: Error }];
-};
-
-/** irc-framework's PRIVMSG/NOTICE/ACTION event in SafeClient's shape (Date, msgid, account). */
-export function toTextEvent(e: MessageEvent, echo: boolean): IrcTextEvent {
-  const msgid = e.tags.msgid;
-  return {
-    nick: e.nick,
-    ident: e.ident,
-    hostname: e.hostname,
-    target: e.target,
-    text: e.message,
-    time: e.time === undefined ? undefined : new Date(e.time),
-    msgid: typeof msgid === 'string' ? msgid : undefined,
-    account: typeof e.account === 'string' ? e.account : undefined,
-    echo,
-  };
-}
-
-/**
- * Exponential backoff with full jitter above a floor: attempt n waits a uniformly random time in
- * [min, min(max, min·2ⁿ)], so connections dropped together by a netsplit or restart do not return
- * together, and none retries sooner than `min`.
- */
-export function reconnectDelay(attempt: number, opts: ReconnectOptions, random = Math.random): number {
-  const ceiling = Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** Math.min(attempt, 30));
-  return Math.round(opts.minDelayMs + random() * Math.max(0, ceiling - opts.minDelayMs));
 }
 
 /** Checks and cleans what goes into NICK, USER and PASS, which irc-framework writes unescaped. */

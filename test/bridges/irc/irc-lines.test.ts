@@ -1,5 +1,6 @@
 import { joinLines, rawLine, textLines, trailingLine } from '../../../bridges/irc/irc-lines';
-import { buildClientOptions, IrcInputError, reconnectDelay } from '../../../bridges/irc/safe-client-types';
+import { reconnectDelay } from '../../../bridges/irc/reconnect';
+import { buildClientOptions, IrcInputError } from '../../../bridges/irc/safe-client-types';
 
 describe('rawLine', () => {
   test('builds allow-listed commands, with a colon only where the last parameter needs one', () => {
