@@ -80,11 +80,6 @@ export class GatewayEvents {
     client.on(Events.ClientReady, () => void on('startup', 'sync', () => this.syncPortals()));
   }
 
-  /** Drops pending timers (nicknames waiting to be set again). */
-  stop(): void {
-    this.names.stop();
-  }
-
   private serial(key: string, what: string, fn: () => Promise<void>): Promise<void> {
     const run = (this.queues.get(key) ?? Promise.resolve())
       .then(fn)
@@ -272,10 +267,9 @@ export class GatewayEvents {
     if (membership === 'leave') await this.names.left(userId, guildId);
   }
 
-  /** The global profile: Synapse then rewrites the ghost's memberships, so nicknames are set again. */
+  /** The global profile (the core keeps the nicknames set per room across it). */
   private async userInfo(user: User): Promise<void> {
     await this.emit({ type: 'user_info', user: { id: user.id }, info: this.content.userInfo(user) });
-    this.names.profileChanged(user);
   }
 
   /** On (re)connect: portals pick up renames, topic changes and category moves made meanwhile. */

@@ -60,10 +60,7 @@ export default {
       /** The bot connection, for diagnostics and tests. */
       bot,
       start: () => connection.start(),
-      stop: () => {
-        events.stop();
-        return connection.stop();
-      },
+      stop: () => connection.stop(),
       // No per-user login: everyone speaks through the one bot; a DM portal only through its owner.
       sessionFor: async (user, portal) =>
         portal?.chat.receiver && portal.chat.receiver !== user.userId

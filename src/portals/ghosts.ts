@@ -17,6 +17,8 @@ export class GhostManager {
   private readonly joined = new Set<string>();
   /** Registrations under way, so two queues meeting a new ghost at once register it once. */
   private readonly registering = new Map<string, Promise<void>>();
+  /** Per-room name changes under way, by `${room} ${user}` (see `serial`). */
+  private readonly roomNames = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -55,6 +57,8 @@ export class GhostManager {
     userId: string,
     info: RemoteUserInfo,
   ): Promise<void> {
+    // A change here makes Synapse rewrite the ghost's memberships with the global profile, in
+    // the background: per-room names are set again as those rewrites arrive (`restoreRoomName`).
     const row = await this.store.ghosts.get(ns.network, remoteUserId);
     if (info.displayName && info.displayName !== row?.displayname) {
       await this.client.setDisplayName(userId, info.displayName);
@@ -95,23 +99,68 @@ export class GhostManager {
     this.joined.add(key);
   }
 
-  /** A display name for one room only (`m.room.member` state), leaving the global profile alone. */
+  /**
+   * A display name for one room only (`m.room.member` state), leaving the global profile alone.
+   * The name is remembered, so it can be set again after a global profile change wiped it
+   * (`restoreRoomName`); a module removes it by sending the global name, which forgets it.
+   */
   async setRoomName(roomId: string, userId: string, displayName: string): Promise<void> {
     await this.ensureJoined(roomId, userId);
-    const member = await this.store.members.get(roomId, userId);
-    if (member?.displayname === displayName) return;
-    const profile = await this.client.getProfile(userId);
-    await this.client.sendState(
-      roomId,
-      'm.room.member',
-      userId,
-      {
-        membership: 'join',
-        displayname: displayName,
-        ...(profile.avatar_url ? { avatar_url: profile.avatar_url } : {}),
-      },
-      userId,
+    await this.serial(`${roomId} ${userId}`, async () => {
+      const global = (await this.store.ghosts.byUserId(userId))?.displayname;
+      const own = displayName === global ? null : displayName;
+      const member = await this.store.members.get(roomId, userId);
+      if ((member?.room_displayname ?? null) !== own)
+        await this.store.members.setRoomName(roomId, userId, own);
+      if (member?.displayname === displayName) return;
+      const profile = await this.client.getProfile(userId);
+      await this.sendMember(roomId, userId, displayName, profile.avatar_url);
+    });
+  }
+
+  /**
+   * The ghost's join in `roomId` shows another name than its own one there: set that again.
+   *
+   * Synapse rewrites every membership of a user with the global profile whenever its displayname
+   * or avatar changes (`ProfileHandler._update_join_states`, "this stomps over any custom display
+   * name or avatar URL in member events"). Older Synapse awaited that before the profile PUT
+   * returned; since element-hq/synapse#19311 (early 2026; 1.163 in our tests) it is a scheduled
+   * task (`update_join_states`) that runs after the PUT returned, room by room, and a newer
+   * profile change cancels and restarts it. So no point after `syncProfile` is known to follow the rewrite: the rewrite's own
+   * `m.room.member` events are, and the membership handler calls this for each of them that
+   * shows another name than the remembered one. The room's current state decides (an older
+   * event may arrive after the name was set again), and keeps the avatar the rewrite brought.
+   */
+  async restoreRoomName(roomId: string, userId: string): Promise<void> {
+    await this.serial(`${roomId} ${userId}`, async () => {
+      const name = (await this.store.members.get(roomId, userId))?.room_displayname;
+      if (!name) return;
+      const state = await this.client.getState<Record<string, unknown>>(
+        roomId,
+        'm.room.member',
+        userId,
+        userId,
+      );
+      if (state?.membership !== 'join' || state.displayname === name) return;
+      const avatar = typeof state.avatar_url === 'string' ? state.avatar_url : undefined;
+      await this.sendMember(roomId, userId, name, avatar);
+    }).catch((err: unknown) =>
+      this.log.warn('per-room ghost name not set again', { roomId, userId, error: String(err) }),
     );
+  }
+
+  private async sendMember(roomId: string, userId: string, name: string, avatar?: string): Promise<void> {
+    const content = { membership: 'join', displayname: name, ...(avatar ? { avatar_url: avatar } : {}) };
+    await this.client.sendState(roomId, 'm.room.member', userId, content, userId);
+  }
+
+  /** Runs one ghost's per-room name changes in one room one at a time. */
+  private serial(key: string, fn: () => Promise<void>): Promise<void> {
+    const run = (this.roomNames.get(key) ?? Promise.resolve()).then(fn);
+    const settled = run.catch(() => undefined);
+    this.roomNames.set(key, settled);
+    void settled.then(() => this.roomNames.get(key) === settled && this.roomNames.delete(key));
+    return run;
   }
 
   /** Forgets cached membership after the ghost left or was kicked. */

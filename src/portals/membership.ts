@@ -39,13 +39,17 @@ export class MembershipHandler {
     const target = ev.state_key;
     const membership = str(ev.content.membership);
     if (!target || !membership) return;
-    await this.d.store.members.set({
+    const displayname = str(ev.content.displayname);
+    const roomName = await this.d.store.members.set({
       room_id: ev.room_id,
       user_id: target,
       membership,
-      displayname: str(ev.content.displayname),
+      displayname,
       avatar_url: str(ev.content.avatar_url),
     });
+    // A ghost's own name here, wiped by a global profile change (Synapse rewrites its memberships).
+    if (membership === 'join' && roomName && roomName !== displayname)
+      await this.d.ghosts.restoreRoomName(ev.room_id, target);
     if (membership === 'invite' && !this.d.isOurs(ev.sender)) {
       if (target === this.d.botUserId) return this.botInvited(ev);
       for (const net of this.d.networks.values()) {
@@ -55,7 +59,7 @@ export class MembershipHandler {
       return;
     }
     if (!this.d.isOurs(target) && (membership === 'join' || membership === 'leave' || membership === 'ban')) {
-      await this.portalMembership(ev.room_id, target, membership, str(ev.content.displayname));
+      await this.portalMembership(ev.room_id, target, membership, displayname);
     }
   }
 

@@ -7,7 +7,12 @@ export interface MemberRow {
   membership: string;
   displayname: string | null;
   avatar_url: string | null;
+  /** The ghost's own name in this room (`GhostManager.setRoomName`); null: the global name. */
+  room_displayname: string | null;
 }
+
+/** What a membership event says; the per-room name is kept apart (`setRoomName`). */
+export type MemberUpdate = Omit<MemberRow, 'room_displayname'>;
 
 /**
  * The membership of rooms we bridge, as seen in the events we receive. `get` runs for every
@@ -24,17 +29,38 @@ export class MemberRepo {
     this.cache = new LruCache(cacheSize);
   }
 
-  async set(row: MemberRow): Promise<void> {
+  /**
+   * Records a membership. A leave or ban forgets the per-room name; any other keeps it, and it is
+   * returned (null when there is none), so a ghost's join event can be checked against it.
+   */
+  async set(row: MemberUpdate): Promise<string | null> {
     try {
-      await this.db.query(
+      const res = await this.db.query<{ room_displayname: string | null }>(
         `INSERT INTO room_member (room_id, user_id, membership, displayname, avatar_url) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (room_id, user_id) DO UPDATE
-         SET membership = EXCLUDED.membership, displayname = EXCLUDED.displayname, avatar_url = EXCLUDED.avatar_url`,
+         SET membership = EXCLUDED.membership, displayname = EXCLUDED.displayname, avatar_url = EXCLUDED.avatar_url,
+             room_displayname = CASE WHEN EXCLUDED.membership IN ('leave', 'ban') THEN NULL
+                                     ELSE room_member.room_displayname END
+       RETURNING room_displayname`,
         [row.room_id, row.user_id, row.membership, row.displayname, row.avatar_url],
       );
+      return res.rows[0]?.room_displayname ?? null;
     } finally {
       // Dropped rather than written through: two racing writers could cache out of order.
       this.cache.delete(`${row.room_id}\u0000${row.user_id}`);
+    }
+  }
+
+  /** Sets (or, with null, clears) a joined ghost's own name in the room. */
+  async setRoomName(roomId: string, userId: string, name: string | null): Promise<void> {
+    try {
+      await this.db.query(
+        `INSERT INTO room_member (room_id, user_id, membership, room_displayname) VALUES ($1, $2, 'join', $3)
+       ON CONFLICT (room_id, user_id) DO UPDATE SET room_displayname = EXCLUDED.room_displayname`,
+        [roomId, userId, name],
+      );
+    } finally {
+      this.cache.delete(`${roomId}\u0000${userId}`);
     }
   }
 
