@@ -68,6 +68,20 @@ describe('PGlite in a worker thread', () => {
     );
     expect(order.map((r) => r.rows[0]?.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
+  it('runs a statement prepared once with fresh parameters, and survives a change of its table', async () => {
+    const sql = 'SELECT * FROM kv WHERE network = $1 ORDER BY key';
+    await db.query('INSERT INTO kv (network, key, value) VALUES ($1, $2, $3)', ['p', 'a', Buffer.from([1])]);
+    expect((await db.query<{ key: string }>(sql, ['p'])).rows.map((r) => r.key)).toEqual(['a']);
+    expect((await db.query(sql, ['none'])).rows).toEqual([]);
+    // A bad value fails its own call only.
+    await expect(db.query('SELECT $1::int AS i', ['x'])).rejects.toMatchObject({ code: '22P02' });
+    expect((await db.query<{ i: number }>('SELECT $1::int AS i', [7])).rows).toEqual([{ i: 7 }]);
+    // SELECT * over a table that gained a column: prepared again, not "cached plan must not change".
+    await db.query('ALTER TABLE kv ADD COLUMN extra text');
+    const after = await db.query<{ key: string; extra: string | null }>(sql, ['p']);
+    expect(after.rows.map((r) => [r.key, r.extra])).toEqual([['a', null]]);
+    await db.query('ALTER TABLE kv DROP COLUMN extra');
+  });
 });
 
 describe('openDatabase with a PGlite directory', () => {
