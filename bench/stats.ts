@@ -53,6 +53,13 @@ export function pairLatencies(
   return { values, missing };
 }
 
+/** The largest number of a list, ignoring NaN (no spread: lists are long). */
+export function maxOf(values: readonly number[]): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
 /** A growable list of timestamps indexed by event number; unset entries are NaN. */
 export class TimeLog {
   private data = new Float64Array(1024).fill(NaN);

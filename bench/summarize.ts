@@ -5,7 +5,7 @@
  *   node dist/bench/summarize.js run-1.json run-2.json run-3.json
  */
 import { readFileSync } from 'node:fs';
-import type { BackendResult, PhaseResult } from './core-overhead';
+import type { BackendResult, PhaseResult } from './core-overhead-results';
 
 type Pick = (p: PhaseResult) => number | undefined | null;
 
