@@ -1,14 +1,16 @@
 import type { WAId, WAMedia, WAMessage } from '../../../bridges/whatsapp/driver';
-import { type FakeWhatsAppDriver, userId } from './fake-driver';
+import type { FakeDriverControl } from './control-api';
+import { userId } from './wa-ids';
 
 /**
  * WhatsApp itself, for fakes: logged-in FakeWhatsAppDrivers register here by their own id, and
  * whatever one sends (or writes from its "phone") arrives at the others as an incoming message,
  * with the same protocol id, as `false_<sender>_<id>` in DMs and
  * `false_<group>_<id>_<author>` in groups. Edits, revokes and reactions follow by protocol id.
+ * Peers are typed by their control API (FakeDriverControl), which is all the network uses.
  */
 export class FakeWhatsAppNetwork {
-  private readonly online = new Map<WAId, FakeWhatsAppDriver>();
+  private readonly online = new Map<WAId, FakeDriverControl>();
   private readonly groups = new Map<WAId, { subject: string; members: WAId[] }>();
   private groupCounter = 0;
 
@@ -30,7 +32,7 @@ export class FakeWhatsAppNetwork {
   }
 
   /** Called by a driver when it becomes ready. */
-  attach(driver: FakeWhatsAppDriver): void {
+  attach(driver: FakeDriverControl): void {
     const me = driver.ownId;
     if (me === undefined) return;
     this.online.set(me, driver);
@@ -40,12 +42,12 @@ export class FakeWhatsAppNetwork {
     }
   }
 
-  detach(driver: FakeWhatsAppDriver): void {
+  detach(driver: FakeDriverControl): void {
     const me = driver.ownId;
     if (me !== undefined && this.online.get(me) === driver) this.online.delete(me);
   }
 
-  routeMessage(sender: FakeWhatsAppDriver, msg: WAMessage, media: WAMedia | undefined): void {
+  routeMessage(sender: FakeDriverControl, msg: WAMessage, media: WAMedia | undefined): void {
     const from = sender.ownId;
     if (from === undefined) return;
     for (const peer of this.recipients(from, msg.to)) {
@@ -68,15 +70,15 @@ export class FakeWhatsAppNetwork {
     }
   }
 
-  routeEdit(sender: FakeWhatsAppDriver, protocolId: string, newBody: string): void {
+  routeEdit(sender: FakeDriverControl, protocolId: string, newBody: string): void {
     this.forEachCopy(sender, protocolId, (peer, id) => peer.editMessage(id, newBody));
   }
 
-  routeRevoke(sender: FakeWhatsAppDriver, protocolId: string): void {
+  routeRevoke(sender: FakeDriverControl, protocolId: string): void {
     this.forEachCopy(sender, protocolId, (peer, id) => peer.revokeMessage(id));
   }
 
-  routeReaction(sender: FakeWhatsAppDriver, protocolId: string, reaction: string): void {
+  routeReaction(sender: FakeDriverControl, protocolId: string, reaction: string): void {
     const senderId = sender.ownId;
     if (senderId === undefined) return;
     this.forEachCopy(sender, protocolId, (peer, messageId) =>
@@ -84,15 +86,15 @@ export class FakeWhatsAppNetwork {
     );
   }
 
-  private recipients(from: WAId, chat: WAId): FakeWhatsAppDriver[] {
+  private recipients(from: WAId, chat: WAId): FakeDriverControl[] {
     const ids = chat.endsWith('@g.us') ? (this.groups.get(chat)?.members ?? []) : [chat];
     return ids.filter((id) => id !== from).flatMap((id) => this.online.get(id) ?? []);
   }
 
   private forEachCopy(
-    sender: FakeWhatsAppDriver,
+    sender: FakeDriverControl,
     protocolId: string,
-    apply: (peer: FakeWhatsAppDriver, id: string) => void,
+    apply: (peer: FakeDriverControl, id: string) => void,
   ): void {
     for (const peer of this.online.values()) {
       if (peer === sender) continue;
