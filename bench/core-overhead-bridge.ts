@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -25,17 +24,7 @@ import { chatId, NETWORK, NullNetwork } from './null-module';
 import { PostgresCpu } from './postgres-cpu';
 import { nowMs, TimeLog } from './stats';
 import { withTimeout } from './wait';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../test/support/free-port';
 
 /**
  * Runs the whole bench on one back end in this process. `entryScript` is the bench's entry

@@ -11,7 +11,7 @@ import { SecretBox } from '../../src/crypto/secret-box';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { registerUser, TestMatrixClient as Client2 } from '../harness/matrix-test-client';
 import { startSynapse, type SynapseInstance } from '../harness/synapse';
-import { freePort } from '../support/bridge-harness';
+import { freePort } from '../support/free-port';
 import { freshDatabaseUrl } from '../support/databases';
 import { body, loginExample, openManagementRoom, startChat, waitForText } from './e2e-helpers';
 

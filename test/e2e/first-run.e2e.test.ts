@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { registerUser, TestMatrixClient } from '../harness/matrix-test-client';
 import { startSynapse, type SynapseInstance } from '../harness/synapse';
-import { freePort } from '../support/bridge-harness';
+import { freePort } from '../support/free-port';
 import { command, openManagementRoom } from './e2e-helpers';
 
 jest.setTimeout(120_000);

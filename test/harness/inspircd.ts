@@ -7,11 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAtheme, type AthemeServices } from './atheme';
+import { freePort } from '../support/free-port';
 
 const IRCD_NAME = 'irc.switchboard.test';
 const SERVICES_NAME = 'services.switchboard.test';
@@ -164,20 +165,6 @@ export class Daemon {
       await this.exited;
     }
   }
-}
-
-/** A free TCP port on 127.0.0.1 (opened and closed; the daemons cannot report a port 0 choice). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** test/irc/<name> with every {{KEY}} replaced; a placeholder left over is a harness bug. */

@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIG_FILE, LOG_FILE } from './synapse-config';
@@ -14,23 +13,6 @@ const STOP_GRACE_MS = 15_000;
 
 /** Thrown when Synapse could not bind its port: the caller picks another one and retries. */
 export class PortInUseError extends Error {}
-
-/**
- * A free TCP port on 127.0.0.1. Synapse cannot listen on port 0 and report the port, so this opens and
- * closes a server; another process may grab the port in between, hence PortInUseError.
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export class SynapseProcess {
   private readonly exited: Promise<void>;

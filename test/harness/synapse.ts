@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB_FILE, SIGNING_KEY_FILE, writeHomeserverConfig, writeSigningKey } from './synapse-config';
 import { ensureFixture } from './synapse-fixture';
-import { freePort, PortInUseError, SynapseProcess } from './synapse-process';
+import { freePort } from '../support/free-port';
+import { PortInUseError, SynapseProcess } from './synapse-process';
 import { switchboardCacheDir, synapseInstall } from './synapse-python';
 
 export interface SynapseOptions {

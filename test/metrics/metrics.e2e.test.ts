@@ -1,6 +1,7 @@
 import { body, command, openManagementRoom, waitForText } from '../e2e/e2e-helpers';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
-import { freePort, startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
+import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
+import { freePort } from '../support/free-port';
 import { parsePrometheus, valueOf, type Sample } from './prom-text';
 
 jest.setTimeout(120_000);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { Bridge, prefixesOf } from '../../src/bridge';
 import { parseConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/types';
@@ -12,17 +11,7 @@ import { registerUser, TestMatrixClient } from '../harness/matrix-test-client';
 import { startSynapse, type SynapseInstance } from '../harness/synapse';
 import { freshDatabaseUrl, type BackendName } from './databases';
 import { stringify } from 'yaml';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port';
 
 export interface HarnessOptions {
   /** `bridges:` section, e.g. `{ example: { enabled: true } }`. */
