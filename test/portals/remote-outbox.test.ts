@@ -36,19 +36,17 @@ function fakeStore() {
   return { store, inserts, deleted };
 }
 
+/** An outbox over `store` whose handler is `handle` (the network is always `n`). */
+function outboxOver(store: Store, handle: (ev: RemoteEvent, hints: unknown) => Promise<void>): RemoteOutbox {
+  const handler = { handle: (_n: NetworkRuntime, ev: RemoteEvent, h: unknown) => handle(ev, h) };
+  return new RemoteOutbox(store, handler as unknown as RemoteEventHandler, new Map([['n', net]]), log);
+}
+
 describe('RemoteOutbox', () => {
   it('delivers a chat in emit order even when the inserts finish out of order', async () => {
     const { store, inserts, deleted } = fakeStore();
     const handled: string[] = [];
-    const handler = {
-      handle: async (_n: NetworkRuntime, ev: RemoteEvent) => void handled.push((ev as { id: string }).id),
-    };
-    const outbox = new RemoteOutbox(
-      store,
-      handler as unknown as RemoteEventHandler,
-      new Map([['n', net]]),
-      log,
-    );
+    const outbox = outboxOver(store, async (ev) => void handled.push((ev as { id: string }).id));
     const emits = [
       outbox.emit('n', msg('c', 'first')),
       outbox.emit('n', msg('c', 'second')),
@@ -69,15 +67,7 @@ describe('RemoteOutbox', () => {
   it('hands a queued message its mapping read-ahead, started at emit', async () => {
     const { store, inserts } = fakeStore();
     const hints: unknown[] = [];
-    const handler = {
-      handle: async (_n: NetworkRuntime, _ev: RemoteEvent, h: unknown) => void hints.push(h),
-    };
-    const outbox = new RemoteOutbox(
-      store,
-      handler as unknown as RemoteEventHandler,
-      new Map([['n', net]]),
-      log,
-    );
+    const outbox = outboxOver(store, async (_ev, h) => void hints.push(h));
     const emitted = outbox.emit('n', msg('c', 'm1'));
     await Promise.resolve();
     inserts[0]?.resolve(1);
@@ -89,15 +79,7 @@ describe('RemoteOutbox', () => {
   it('rejects the emit and delivers nothing when the event could not be stored', async () => {
     const { store, inserts } = fakeStore();
     const handled: string[] = [];
-    const handler = {
-      handle: async (_n: NetworkRuntime, ev: RemoteEvent) => void handled.push((ev as { id: string }).id),
-    };
-    const outbox = new RemoteOutbox(
-      store,
-      handler as unknown as RemoteEventHandler,
-      new Map([['n', net]]),
-      log,
-    );
+    const outbox = outboxOver(store, async (ev) => void handled.push((ev as { id: string }).id));
     const lost = outbox.emit('n', msg('c', 'lost'));
     const kept = outbox.emit('n', msg('c', 'kept'));
     await Promise.resolve();
