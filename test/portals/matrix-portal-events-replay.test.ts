@@ -1,13 +1,11 @@
 import { SecretBox } from '../../src/crypto/secret-box';
 import type { LoginManager } from '../../src/logins/login-manager';
 import type { MatrixMedia } from '../../src/matrix/media';
-import { NetworkNamespace } from '../../src/matrix/namespaces';
-import type { NetworkRuntime } from '../../src/modules/runtime';
 import { MatrixPortalEvents } from '../../src/portals/matrix-portal-events';
-import type { PortalInfo } from '../../src/sdk/ids';
 import type { RemoteSession } from '../../src/sdk/session';
 import { Store } from '../../src/store/store';
 import { freshDatabase } from '../support/databases';
+import { groupPortal, testNetwork } from './portal-fixtures';
 
 /** DESIGN §2: an event replayed after a crash is not sent twice; a fresh one skips the lookup. */
 describe('Matrix portal events: replays', () => {
@@ -22,20 +20,8 @@ describe('Matrix portal events: replays', () => {
       return { remoteId: `r-${msg.eventId}` };
     },
   };
-  const net = {
-    id: 'test',
-    displayName: 'Test',
-    ns: new NetworkNamespace('test', 'x.org', 'test_', 'test_'),
-    connector: { start: async () => undefined, stop: async () => undefined },
-    module: { manifest: { capabilities: {} } },
-  } as unknown as NetworkRuntime;
-  const portal: PortalInfo = {
-    network: 'test',
-    chat: { id: 'A' },
-    roomId: '!a:x.org',
-    kind: 'group',
-    metadata: {},
-  };
+  const net = testNetwork();
+  const portal = groupPortal('A', '!a:x.org');
   const sender = { userId: '@alice:x.org', displayName: 'Alice' };
   const ev = (id: string) => ({
     event_id: id,

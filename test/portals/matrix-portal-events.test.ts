@@ -1,14 +1,13 @@
 import { SecretBox } from '../../src/crypto/secret-box';
 import type { LoginManager } from '../../src/logins/login-manager';
 import type { MatrixMedia } from '../../src/matrix/media';
-import { NetworkNamespace } from '../../src/matrix/namespaces';
-import type { NetworkRuntime } from '../../src/modules/runtime';
 import { MatrixPortalEvents } from '../../src/portals/matrix-portal-events';
-import type { BridgedMessageRef, PortalInfo } from '../../src/sdk/ids';
+import type { BridgedMessageRef } from '../../src/sdk/ids';
 import type { MatrixMessage } from '../../src/sdk/matrix-message';
 import type { RemoteSession } from '../../src/sdk/session';
 import { Store } from '../../src/store/store';
 import { freshDatabase } from '../support/databases';
+import { groupPortal, testNetwork } from './portal-fixtures';
 
 /**
  * DESIGN §8: replies and edits resolve only inside the same room, edits and redactions only
@@ -28,20 +27,8 @@ describe('Matrix portal events: relations stay in their room', () => {
     editMessage: async (_p, target, msg) => void calls.push({ method: 'edit', args: [target, msg] }),
     redactMessage: async (_p, target) => void calls.push({ method: 'redact', args: [target] }),
   };
-  const net = {
-    id: 'test',
-    displayName: 'Test',
-    ns: new NetworkNamespace('test', 'x.org', 'test_', 'test_'),
-    connector: { start: async () => undefined, stop: async () => undefined },
-    module: { manifest: { capabilities: {} } },
-  } as unknown as NetworkRuntime;
-  const portalA: PortalInfo = {
-    network: 'test',
-    chat: { id: 'A' },
-    roomId: '!a:x.org',
-    kind: 'group',
-    metadata: {},
-  };
+  const net = testNetwork();
+  const portalA = groupPortal('A', '!a:x.org');
   const sender = { userId: '@mallory:x.org', displayName: 'Mallory' };
   const deps = (s: RemoteSession) => ({
     store,
