@@ -31,6 +31,7 @@ import { createHash } from 'node:crypto';
 
 /** Every long-lived service of a running bridge, wired together once. */
 export interface BridgeServices {
+  readonly http: MatrixHttp;
   readonly client: MatrixClient;
   readonly media: MatrixMedia;
   readonly proxy?: MediaProxy;
@@ -160,6 +161,7 @@ export function wireServices(
     log.child({ component: 'ingest' }),
   );
   return {
+    http,
     client,
     media,
     ...(proxy ? { proxy } : {}),

@@ -225,6 +225,8 @@ export class Bridge {
     await this.services.outbox.stop();
     await this.services.logins.stopAll();
     for (const net of this.networks.values()) await net.connector.stop().catch(() => undefined);
+    // Last: a module's stop may still tell Matrix something.
+    this.services.http.close();
     await this.db.close();
   }
 }

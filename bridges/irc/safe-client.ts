@@ -173,6 +173,9 @@ export class SafeClient extends EventEmitter<SafeClientEvents> {
       // ERROR: the server is closing the link. Lines written until the socket reports the close would
       // be lost with it; they wait for the next registration instead.
       if (e.error === 'irc') this.queue?.pause();
+      // After our QUIT, ERROR ("Closing link: ... [Quit: ...]") is the server's goodbye, not a failure:
+      // reported, it became a warning to the user (and, on stop, a notice sent as the core shut down).
+      if (e.error === 'irc' && this.quitting) return;
       if (this.registered && e.error !== 'password_mismatch')
         this.emit('ircError', { error: e.error, reason: e.reason, channel: e.channel, nick: e.nick });
       else this.registration.serverError(e.error, e.reason);

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../sdk/context';
-import { backoffDelay, sleep } from '../util/sleep';
+import { backoffDelay } from '../util/sleep';
 import { HomeserverUnreachableError, MatrixApiError } from './errors';
 
 export interface RequestOptions {
@@ -37,6 +37,10 @@ export interface HttpOptions {
 export class MatrixHttp {
   readonly baseUrl: string;
   private readonly target: Target;
+  /** Set by close(): no request starts or retries after it. */
+  private closed = false;
+  /** How to end each request in flight and each retry wait, for close(). */
+  private readonly pending = new Set<() => void>();
   constructor(private readonly opts: HttpOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.target = targetOf(this.baseUrl);
@@ -45,6 +49,7 @@ export class MatrixHttp {
   async request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
     const attempts = o.attempts ?? this.opts.attempts ?? 5;
     for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new HomeserverUnreachableError('the bridge has stopped');
       try {
         return await this.once<T>(method, path, o);
       } catch (err) {
@@ -61,9 +66,32 @@ export class MatrixHttp {
           delay,
           error: String(err),
         });
-        await sleep(delay);
+        await this.wait(delay);
       }
     }
+  }
+
+  /**
+   * Ends the requests in flight and their retries (they fail as unreachable) and the kept-alive
+   * connections: after the bridge stops, nothing of it waits on the homeserver.
+   */
+  close(): void {
+    this.closed = true;
+    for (const end of [...this.pending]) end();
+    this.target.agent.destroy();
+  }
+
+  /** A retry's backoff, cut short by close(). */
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.pending.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.pending.add(end);
+    });
   }
 
   private async once<T>(method: string, path: string, o: RequestOptions): Promise<T> {
@@ -119,7 +147,7 @@ export class MatrixHttp {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          clearTimeout(timer);
+          settle();
           resolve({
             status: res.statusCode ?? 0,
             statusText: res.statusMessage ?? '',
@@ -130,8 +158,14 @@ export class MatrixHttp {
         res.on('error', fail);
       });
       const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      function fail(err: Error): void {
+      const end = () => req.destroy(new Error('the bridge has stopped'));
+      this.pending.add(end);
+      const settle = () => {
         clearTimeout(timer);
+        this.pending.delete(end);
+      };
+      function fail(err: Error): void {
+        settle();
         reject(err);
       }
       req.on('error', fail);

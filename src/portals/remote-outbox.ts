@@ -93,6 +93,7 @@ export class RemoteOutbox {
           this.onDelivered(net.id, ev.type, true);
           break;
         } catch (err) {
+          if (this.stopping) break; // stays in the outbox for the next start
           if (isTransient(err)) {
             const delay = backoffDelay(attempt, 500, 60_000);
             this.log.warn('homeserver unavailable; remote event waits', {

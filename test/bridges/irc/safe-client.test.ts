@@ -151,3 +151,11 @@ test('a full send queue refuses the whole message with a clear error', async () 
   );
   await first;
 });
+
+test("the server's ERROR answering our QUIT is no ircError", async () => {
+  const client = await safe('leaver');
+  const errors: unknown[] = [];
+  client.on('ircError', (e) => errors.push(e));
+  await client.quit('done here');
+  expect(errors).toEqual([]);
+});
