@@ -35,5 +35,6 @@ VOLUME ["/data"]
 EXPOSE 29300 29301
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:29300/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "/app/bin/switchboard.js"]
+# Node flags: src/cli/node-flags.ts.
+ENTRYPOINT ["node", "--v8-pool-size=1", "/app/bin/switchboard.js"]
 CMD ["start", "--config", "/data/config.yaml", "--registration", "/data/registration.yaml"]

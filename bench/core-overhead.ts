@@ -21,6 +21,7 @@
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { NODE_FLAGS } from '../src/cli/node-flags';
 import { runBackend } from './core-overhead-bridge';
 import { parseArgs } from './core-overhead-options';
 import { type BackendResult, table } from './core-overhead-results';
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
       .filter(
         (_, i, a) => a[i] !== '--backends' && a[i - 1] !== '--backends' && !a[i]?.startsWith('--backends='),
       );
-    const nodeArgs = (process.env.BENCH_BRIDGE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // The bridge runs with the Node flags of the deployments; BENCH_BRIDGE_NODE_ARGS replaces
+    // them ('' for Node's defaults).
+    const nodeArgs = (process.env.BENCH_BRIDGE_NODE_ARGS ?? NODE_FLAGS.join(' ')).split(' ').filter(Boolean);
     const child = fork(__filename, [...args, '--role', 'bridge', '--backends', backend], {
       execArgv: nodeArgs,
       stdio: 'inherit',

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { NODE_FLAGS } from '../../src/cli/node-flags';
 import { parseConfig } from '../../src/config/load';
 import { WEB_DIR } from '../../src/provisioning/api';
 import { migrationsDir } from '../../src/store/migrate';
@@ -60,6 +61,11 @@ describe('Dockerfile', () => {
     const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string> };
     expect(runtime).toContain(`"/app/${pkg.bin.switchboard}"`);
   });
+
+  it('starts the bridge with the Node flags of src/cli/node-flags.ts', () => {
+    const entry = /^ENTRYPOINT (\[.*\])$/m.exec(runtime)?.[1];
+    expect(JSON.parse(entry ?? '[]')).toEqual(['node', ...NODE_FLAGS, '/app/bin/switchboard.js']);
+  });
 });
 
 describe('deployment examples', () => {
@@ -79,6 +85,8 @@ describe('deployment examples', () => {
   it('the systemd unit starts the CLI the package ships, after `doctor`', () => {
     const unit = read('contrib/switchboard.service');
     expect(unit).toMatch(/^ExecStart=.*bin\/switchboard\.js start /m);
+    const start = /^ExecStart=\S+\/node (.*) \S+\/bin\/switchboard\.js start /m.exec(unit)?.[1];
+    expect(start?.split(' ')).toEqual([...NODE_FLAGS]);
     expect(unit).toMatch(/^ExecStartPre=.*bin\/switchboard\.js doctor /m);
     expect(unit).toMatch(/^User=switchboard$/m);
   });
