@@ -91,6 +91,13 @@ const concat = (parts) => {
 })();
 `;
 
+/**
+ * The worker's young generation. Left to V8 it grows under load (the ceiling phases of the
+ * bench) and each scavenge then stops the worker for 5–7 ms, with every statement queued
+ * behind it; capped, scavenges are more frequent but short (docs/performance.md).
+ */
+const YOUNG_GENERATION_MB = 16;
+
 type Reply =
   { id: number; rows: object[]; rowCount: number } | { id: number; error: Record<string, unknown> };
 
@@ -131,6 +138,7 @@ export class PgliteWorkerDatabase implements Database {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { dataDir, pglite: require.resolve('@electric-sql/pglite') },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean; fatal?: string }) =>
