@@ -21,9 +21,10 @@ import { fork } from 'node:child_process';
 import { ChannelType } from 'discord.js';
 import discordModule from '../bridges/discord/index';
 import type { DiscordConfig } from '../bridges/discord/config';
-import type { ModuleContext, ModuleKv } from '../src/sdk';
+import type { ModuleContext } from '../src/sdk';
 import { FakeDiscord, type GuildSpec } from '../test/fakes/discord';
 import { startBridgeHarness } from '../test/support/bridge-harness';
+import { memoryKv } from '../test/support/memory-kv';
 import { nowMs, summarize } from './stats';
 
 const arg = (name: string, fallback: number): number => {
@@ -90,16 +91,6 @@ async function fakeChild(n: number): Promise<void> {
   for (let g = 0; g < n; g++) fake.addGuild(guildSpec(g, opts.channels, opts.members));
   process.send?.({ restUrl: fake.restUrl, cdnUrl: fake.cdnUrl, token: fake.token } satisfies FakeInfo);
   process.on('disconnect', () => void fake.stop().then(() => process.exit(0)));
-}
-
-function memoryKv(): ModuleKv {
-  const m = new Map<string, Buffer>();
-  return {
-    get: async (k) => m.get(k) ?? null,
-    set: async (k, v) => void m.set(k, v),
-    delete: async (k) => void m.delete(k),
-    list: async (p) => [...m.keys()].filter((k) => k.startsWith(p)),
-  };
 }
 
 /** Child: the module connected to the fake; reports memory after a full GC. */

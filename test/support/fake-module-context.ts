@@ -1,4 +1,5 @@
 import { BridgeError } from '../../src/sdk';
+import { memoryKv } from './memory-kv';
 import type {
   BridgedMessageRef,
   BridgeState,
@@ -100,6 +101,7 @@ export function fakeModuleContext<C>(config: C, opts: FakeContextOptions = {}): 
   };
   const ghostPrefix = `@${network}_`;
   const ghostSuffix = `:${serverName}`;
+  const [kvData, encrypted] = [new Map<string, Buffer>(), new Set<string>()];
 
   const ctx: FakeModuleContext<C> = {
     network,
@@ -111,8 +113,8 @@ export function fakeModuleContext<C>(config: C, opts: FakeContextOptions = {}): 
     states: [],
     logs,
     notices: [],
-    kvData: new Map(),
-    encrypted: new Set(),
+    kvData,
+    encrypted,
     logins: new Map((opts.logins ?? []).map((l) => [l.id, l])),
     portals: [],
     members: new Map(),
@@ -129,19 +131,7 @@ export function fakeModuleContext<C>(config: C, opts: FakeContextOptions = {}): 
     setBridgeState(loginId, state) {
       ctx.states.push({ loginId, state });
     },
-    kv: {
-      get: async (key) => ctx.kvData.get(key) ?? null,
-      async set(key, value, o) {
-        ctx.kvData.set(key, Buffer.from(value));
-        if (o?.encrypt) ctx.encrypted.add(key);
-        else ctx.encrypted.delete(key);
-      },
-      async delete(key) {
-        ctx.kvData.delete(key);
-        ctx.encrypted.delete(key);
-      },
-      list: async (prefix) => [...ctx.kvData.keys()].filter((k) => k.startsWith(prefix)).sort(),
-    },
+    kv: memoryKv(kvData, encrypted),
     getLogin: async (loginId) => ctx.logins.get(loginId) ?? null,
     listLogins: async (userId) => [...ctx.logins.values()].filter((l) => !userId || l.userId === userId),
     async updateLogin(loginId, patch: { credentials?: JsonValue; metadata?: JsonObject }) {

@@ -1,7 +1,6 @@
 /** Shared set-up of the Discord e2e tests: a fake Discord guild, the bridge on a real Synapse. */
 import { ChannelType } from 'discord.js';
 import type { DiscordBot } from '../../../bridges/discord/client';
-import type { ModuleKv } from '../../../src/sdk';
 import { FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from '../../fakes/discord';
 import { matrixJson } from '../../harness/matrix-http';
 import type { MatrixEvent, TestMatrixClient } from '../../harness/matrix-test-client';
@@ -133,13 +132,4 @@ export async function setTyping(client: TestMatrixClient, roomId: string) {
 
 export const content = (e: MatrixEvent) => e.content as Record<string, unknown>;
 
-/** The module key-value store in memory, for unit tests. */
-export function memoryKv(): ModuleKv {
-  const m = new Map<string, Buffer>();
-  return {
-    get: async (k) => m.get(k) ?? null,
-    set: async (k, v) => void m.set(k, v),
-    delete: async (k) => void m.delete(k),
-    list: async (p) => [...m.keys()].filter((k) => k.startsWith(p)),
-  };
-}
+export { memoryKv } from '../../support/memory-kv';

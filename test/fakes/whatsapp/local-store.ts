@@ -3,34 +3,29 @@
  * messages (by serialized id), chats and contacts. A restored session copies an earlier driver's
  * store, so messages from before a restart can still be edited, reacted to and revoked.
  */
-import type {
-  WAGroupParticipant,
-  WAId,
-  WALocation,
-  WAMedia,
-  WAMessageAck,
-  WAMessageId,
-  WAMessageType,
-} from '../../../bridges/whatsapp/driver';
+import type { WAGroupParticipant, WAId, WAMedia, WAMessage } from '../../../bridges/whatsapp/driver';
 import { mediaType } from './media';
 import type { FakeContactSpec, IncomingMessageSpec, OwnMessageSpec } from './specs';
 import { contactId, isGroupId, messageId, nextProtocolId, now } from './wa-ids';
 
-export interface StoredMessage {
-  id: WAMessageId;
-  from: WAId;
-  to: WAId;
-  author?: WAId;
-  body: string;
-  type: WAMessageType;
-  timestamp: number;
-  ack: WAMessageAck;
-  fromMe: boolean;
+/** A message as the store keeps it: the driver's fields, plus what its methods are built from. */
+export interface StoredMessage extends Pick<
+  WAMessage,
+  | 'id'
+  | 'from'
+  | 'to'
+  | 'author'
+  | 'body'
+  | 'type'
+  | 'timestamp'
+  | 'ack'
+  | 'fromMe'
+  | 'mentionedIds'
+  | 'location'
+> {
   media?: WAMedia;
   quotedId?: string;
-  mentionedIds: WAId[];
   notifyName?: string;
-  location?: WALocation;
 }
 
 export interface StoredChat {
