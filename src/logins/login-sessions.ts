@@ -5,6 +5,7 @@ import { BridgeError, toBridgeError } from '../sdk/errors';
 import type { LoginField, LoginProcess, LoginStep } from '../sdk/login';
 import type { MatrixActor } from '../sdk/session';
 import type { LoginWithState } from '../store/login-repo';
+import { sleepUntilWoken } from '../util/sleep';
 import type { LoginManager } from './login-manager';
 
 /** input: waiting for `submit`; waiting: a QR code or code is shown; the rest are final. */
@@ -162,15 +163,7 @@ export class LoginSessions {
   async changed(id: string, since: number, timeoutMs: number): Promise<LoginAttempt | undefined> {
     const live = this.live.get(id);
     if (!live || live.attempt.version > since) return live?.attempt;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        live.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      live.waiters.add(done);
-    });
+    await sleepUntilWoken(timeoutMs, live.waiters);
     return this.live.get(id)?.attempt;
   }
 

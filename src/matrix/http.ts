@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../sdk/context';
-import { backoffDelay } from '../util/sleep';
+import { backoffDelay, sleepUntilWoken } from '../util/sleep';
 import { HomeserverUnreachableError, MatrixApiError } from './errors';
 
 export interface RequestOptions {
@@ -66,7 +66,7 @@ export class MatrixHttp {
           delay,
           error: String(err),
         });
-        await this.wait(delay);
+        await sleepUntilWoken(delay, this.pending);
       }
     }
   }
@@ -79,19 +79,6 @@ export class MatrixHttp {
     this.closed = true;
     for (const end of [...this.pending]) end();
     this.target.agent.destroy();
-  }
-
-  /** A retry's backoff, cut short by close(). */
-  private wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const end = () => {
-        clearTimeout(timer);
-        this.pending.delete(end);
-        resolve();
-      };
-      const timer = setTimeout(end, ms);
-      this.pending.add(end);
-    });
   }
 
   private async once<T>(method: string, path: string, o: RequestOptions): Promise<T> {

@@ -4,7 +4,7 @@ import type { RemoteEvent } from '../sdk/remote-events';
 import type { ReadAhead } from '../store/message-repo';
 import type { Store } from '../store/store';
 import { HomeserverUnreachableError, MatrixApiError } from '../matrix/errors';
-import { backoffDelay, sleep } from '../util/sleep';
+import { backoffDelay, sleepUntilWoken } from '../util/sleep';
 import { Batcher } from './batcher';
 import { KeyedQueue } from './keyed-queue';
 import type { RemoteEventHandler } from './remote-handler';
@@ -24,6 +24,8 @@ export class RemoteOutbox {
   private readonly queue: KeyedQueue;
   private readonly done: Batcher<number>;
   private stopping = false;
+  /** Backoff waits, ended by stop(): a chat waiting out an outage does not hold up shutdown. */
+  private readonly waits = new Set<() => void>();
 
   constructor(
     private readonly store: Store,
@@ -101,7 +103,7 @@ export class RemoteOutbox {
               type: ev.type,
               delay,
             });
-            await sleep(delay);
+            await sleepUntilWoken(delay, this.waits);
             continue;
           }
           // A permanent failure (bad content, forbidden): retrying cannot help. Drop it, loudly.
@@ -129,6 +131,7 @@ export class RemoteOutbox {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const wake of [...this.waits]) wake();
     await this.done.flush();
   }
 }
