@@ -57,8 +57,6 @@ export class FakeClient {
     await emit({ type: 'read', upToId: to });
     if (said === 'typing') await emit({ type: 'typing', typing: true });
     const echo = await say(text(`echo: ${said}`), { replyTo: to });
-    const renamed =
-      (await nameOf(this.ctx.kv, from)) === displayName(from) ? `${from} (renamed)` : displayName(from);
     const script: Record<string, () => Promise<unknown>> = {
       react: () => emit({ type: 'reaction', targetId: to, key: '👍' }),
       unreact: () => emit({ type: 'reaction_remove', targetId: to, key: '👍' }),
@@ -74,11 +72,14 @@ export class FakeClient {
       topic: () => emit({ type: 'chat_info', info: { topic: `${from} was here` } }),
       leave: () => emit({ type: 'member', member: { id: from }, membership: 'leave' }),
       join: () => emit({ type: 'member', member: { id: from }, membership: 'join' }),
-      rename: () => this.ctx.kv.set(`name:${from}`, Buffer.from(renamed)),
+      rename: async () => {
+        const old = await nameOf(this.ctx.kv, from);
+        const name = old === displayName(from) ? `${from} (renamed)` : displayName(from);
+        await this.ctx.kv.set(`name:${from}`, Buffer.from(name));
+        await emit({ type: 'user_info', user: { id: from }, info: { displayName: name } });
+      },
     };
     await script[said]?.();
-    if (said === 'rename')
-      await emit({ type: 'user_info', user: { id: from }, info: { displayName: renamed } });
   }
 }
 
