@@ -15,11 +15,8 @@ export function tmplnetSession(ctx: TmplnetContext, login: LoginRecord): RemoteS
   client.onEvent = toMatrix(ctx, login);
   tmplnetNetwork.clients.set(login.id, client);
   return {
-    async connect() {
-      ctx.setBridgeState(login.id, { state: 'connecting' });
-      await client.connect();
-      ctx.setBridgeState(login.id, { state: 'connected' });
-    },
+    // The core reports `connecting` before this and `connected` once it resolves.
+    connect: () => client.connect(),
     disconnect: () => client.disconnect(),
     sendMessage: async (portal, msg) => ({ remoteId: await client.send(portal.chat.id, msg.body) }),
     editMessage: (portal, target, msg) => client.edit(portal.chat.id, target.remoteId, msg.body),
