@@ -77,8 +77,6 @@ export function wireServices(
   const proxy = config.media.public_url
     ? new MediaProxy(config.media.public_url, proxyKey, media, config.media.max_file_bytes)
     : undefined;
-  const ghosts = new GhostManager(store, client, media, botUserId, log);
-  const portals = new PortalManager(store, client, ghosts, botUserId);
   const notifier = new Notifier(client, store, botUserId, log);
   const logins = new LoginManager(
     store,
@@ -86,10 +84,14 @@ export function wireServices(
     (u, t) => notifier.toUser(u, t),
     log.child({ component: 'logins' }),
   );
+  // Sessions describe the users and chats modules leave undescribed in their events.
+  const ghosts = new GhostManager(store, client, media, botUserId, log, logins);
+  const portals = new PortalManager(store, client, ghosts, botUserId, logins);
   const isOurs = (userId: string) =>
     userId === botUserId || [...networks.values()].some((n) => n.ns.remoteUserIdOf(userId) !== null);
   const inflight = new InflightSends();
   const handler = new RemoteEventHandler({
+    describe: logins,
     inflight,
     isOurs,
     store,

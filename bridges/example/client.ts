@@ -4,22 +4,12 @@
  * already speaks the SDK's vocabulary; `to-matrix.ts` adds what every module has to add.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  BridgeError,
-  type ModuleKv,
-  type RemoteEvent,
-  type RemoteMessageEvent,
-  type RemotePart,
-} from '../../src/sdk';
+import { BridgeError } from '../../src/sdk';
+import type { RemoteEvent, RemoteMessageEvent, RemotePart } from '../../src/sdk';
 import type { ExampleContext } from './config';
 import { contactOf, displayName } from './ids';
+import { pixel, userInfo } from './to-matrix';
 
-const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
-/** Downloads the network's only file, a 1×1 PNG: every avatar, and the picture sent on `image`. */
-export const pixel = async () => ({ data: Buffer.from(PNG, 'base64'), mimetype: 'image/png' });
-/** A contact's display name; renames are network state, kept in the module's key-value store. */
-export const nameOf = async (kv: ModuleKv, c: string) =>
-  (await kv.get(`name:${c}`))?.toString() ?? displayName(c);
 /** An event as the network delivers it (text has `**bold**` markup); `to-matrix.ts` addresses it. */
 export type NetEvent<E = RemoteEvent> = E extends unknown ? Omit<E, 'chat' | 'sender'> : never;
 type More = Partial<RemoteMessageEvent>;
@@ -73,7 +63,7 @@ export class FakeClient {
       leave: () => emit({ type: 'member', member: { id: from }, membership: 'leave' }),
       join: () => emit({ type: 'member', member: { id: from }, membership: 'join' }),
       rename: async () => {
-        const old = await nameOf(this.ctx.kv, from);
+        const old = (await userInfo(this.ctx, from)).displayName;
         const name = old === displayName(from) ? `${from} (renamed)` : displayName(from);
         await this.ctx.kv.set(`name:${from}`, Buffer.from(name));
         await emit({ type: 'user_info', user: { id: from }, info: { displayName: name } });

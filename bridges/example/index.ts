@@ -3,11 +3,10 @@
  * (see README.md). It exercises the whole SDK against an in-process fake network.
  */
 import type { BridgeModule, NetworkCapabilities } from '../../src/sdk';
-import { pixel } from './client';
 import { configSchema, type ExampleConfig } from './config';
 import { exampleSession } from './from-matrix';
 import { exampleLogin, LOGIN_FLOW } from './login';
-import { lobby } from './to-matrix';
+import { lobby, pixel } from './to-matrix';
 
 const capabilities: NetworkCapabilities = {
   formatting: 'markdown',
@@ -23,7 +22,7 @@ const capabilities: NetworkCapabilities = {
 
 /** The module: logins only (no shared session), so the lobby is reached through a user's login. */
 export default {
-  manifest: { id: 'example', displayName: 'Example', sdkVersion: '^1.0.0', capabilities },
+  manifest: { id: 'example', displayName: 'Example', sdkVersion: '^1.2.0', capabilities },
   configSchema,
   create: (ctx) => ({
     start: async () => ctx.log.info('Example is ready', { contacts: ctx.config.contacts }),

@@ -1,15 +1,27 @@
 import { BridgeError, escapeHtml } from '../../src/sdk';
 import type { LoginRecord, RemoteChatInfo, RemoteEvent, RemotePart, RemoteUserInfo } from '../../src/sdk';
-import { nameOf, pixel, type FakeClient } from './client';
+import type { FakeClient } from './client';
 import type { ExampleContext } from './config';
-import { contactOf, LOBBY } from './ids';
+import { contactOf, displayName, LOBBY } from './ids';
 
-/** A user's profile; the core fetches the avatar only when `avatarKey` changes. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+/** Downloads the network's only file, a 1×1 PNG: every avatar, and the picture sent on `image`. */
+export const pixel = async () => ({ data: Buffer.from(PNG, 'base64'), mimetype: 'image/png' });
+
+/**
+ * A user's profile, which the core asks for when it meets a new ghost (`getUserInfo`), so events
+ * need not carry it. Renames are network state, kept in the module's key-value store; the core
+ * fetches the avatar only when `avatarKey` changes.
+ */
 export async function userInfo(ctx: ExampleContext, id: string): Promise<RemoteUserInfo> {
-  return { displayName: await nameOf(ctx.kv, id), avatarKey: 'px', fetchAvatar: pixel };
+  const renamed = await ctx.kv.get(`name:${id}`);
+  return { displayName: renamed?.toString() ?? displayName(id), avatarKey: 'px', fetchAvatar: pixel };
 }
 
-/** Facts about a chat for its portal room; a chat that does not exist is `not_found`. */
+/**
+ * Facts about a chat, which the core asks for when it creates the portal (`getChatInfo`), so
+ * events need not carry them either. A chat that does not exist is `not_found`.
+ */
 export function chatInfo(chat: string, contacts: string[]): RemoteChatInfo {
   const contact = contactOf(chat);
   if (chat === LOBBY) return { kind: 'group', name: 'Lobby', members: contacts.map((id) => ({ id })) };
@@ -27,13 +39,12 @@ function render(part: RemotePart): RemotePart {
   return { ...part, text: part.text.replaceAll('**', ''), html };
 }
 
-/** Turns what the network tells `login`'s client into remote events: addressed, with profiles. */
+/** Turns what the network tells `login`'s client into remote events: who did it, in which chat. */
 export function toMatrix(ctx: ExampleContext, login: LoginRecord): FakeClient['onEvent'] {
   return async (chat, from, event) => {
     if (event.type === 'user_info') return ctx.emit(event); // a rename applies everywhere, not in one chat
-    const sender = { id: from, isFromMe: from === login.remoteId, info: await userInfo(ctx, from) };
-    const ref = { id: chat, receiver: chat === LOBBY ? '' : login.id };
-    const full = { chat: ref, sender, chatInfo: chatInfo(chat, ctx.config.contacts), ...event };
+    const sender = { id: from, isFromMe: from === login.remoteId };
+    const full = { chat: { id: chat, receiver: chat === LOBBY ? '' : login.id }, sender, ...event };
     const remote: RemoteEvent = 'parts' in full ? { ...full, parts: full.parts.map(render) } : full;
     await ctx.emit(remote);
   };

@@ -1,11 +1,14 @@
 import type { NetworkRuntime } from '../modules/runtime';
 import type { BridgeState, Logger } from '../sdk/context';
 import { BridgeError } from '../sdk/errors';
-import type { PortalInfo } from '../sdk/ids';
+import type { PortalInfo, RemoteChatRef, RemoteUserRef } from '../sdk/ids';
 import type { CompletedLogin } from '../sdk/login';
+import type { RemoteChatInfo, RemoteUserInfo } from '../sdk/remote-events';
 import type { MatrixActor, RemoteSession } from '../sdk/session';
 import type { LoginWithState } from '../store/login-repo';
 import type { Store } from '../store/store';
+
+import type { RemoteDescriber } from '../portals/describer';
 
 const ERROR_STATES = new Set(['bad_credentials', 'logged_out', 'unknown_error']);
 
@@ -13,8 +16,10 @@ const ERROR_STATES = new Set(['bad_credentials', 'logged_out', 'unknown_error'])
  * Owns the live sessions: restores stored logins at start, adds new ones when a login flow
  * completes, picks the session a Matrix user speaks through, and keeps bridge state.
  */
-export class LoginManager {
+export class LoginManager implements RemoteDescriber {
   private readonly sessions = new Map<string, RemoteSession>();
+  /** The network of each live session, to find one that can describe that network's users. */
+  private readonly networkOf = new Map<string, string>();
   private readonly lastState = new Map<string, string>();
   /** State updates of one login are applied in the order the module reported them. */
   private readonly stateChains = new Map<string, Promise<void>>();
@@ -58,6 +63,7 @@ export class LoginManager {
     try {
       const session = net.connector.loadLogin(login);
       this.sessions.set(login.id, session);
+      this.networkOf.set(login.id, net.id);
       void this.setState(login.id, { state: 'connecting' });
       const reported = this.stateCounts.get(login.id);
       await session.connect();
@@ -75,6 +81,42 @@ export class LoginManager {
 
   session(loginId: string): RemoteSession | undefined {
     return this.sessions.get(loginId);
+  }
+
+  async describeUser(
+    network: string,
+    user: RemoteUserRef,
+    receiver?: string,
+  ): Promise<RemoteUserInfo | undefined> {
+    const session = this.describer(network, receiver, (s) => !!s.getUserInfo);
+    return this.ask(network, 'user', () => session?.getUserInfo?.(user));
+  }
+
+  async describeChat(network: string, chat: RemoteChatRef): Promise<RemoteChatInfo | undefined> {
+    const session = this.describer(network, chat.receiver, (s) => !!s.getChatInfo);
+    return this.ask(network, 'chat', () => session?.getChatInfo?.(chat));
+  }
+
+  /** The receiver login's session when it is live, else any live session of the network that can answer. */
+  private describer(network: string, receiver: string | undefined, can: (s: RemoteSession) => boolean) {
+    const own = receiver ? this.sessions.get(receiver) : undefined;
+    if (own && can(own)) return own;
+    for (const [id, s] of this.sessions) if (this.networkOf.get(id) === network && can(s)) return s;
+    return undefined;
+  }
+
+  /** A failed lookup costs the portal or ghost its name, never the event that needed it. */
+  private async ask<T>(
+    network: string,
+    what: string,
+    lookup: () => Promise<T> | undefined,
+  ): Promise<T | undefined> {
+    try {
+      return await lookup();
+    } catch (err) {
+      this.log.warn(`${what} info lookup failed`, { network, error: String(err) });
+      return undefined;
+    }
   }
 
   /** The session `user` speaks through in `portal` (or for a new chat when portal is null). */
@@ -110,6 +152,7 @@ export class LoginManager {
   async logout(loginId: string): Promise<void> {
     const session = this.sessions.get(loginId);
     this.sessions.delete(loginId);
+    this.networkOf.delete(loginId);
     if (session) {
       await session
         .logout?.()
@@ -151,6 +194,7 @@ export class LoginManager {
   async stopAll(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.disconnect().catch(() => undefined)));
     this.sessions.clear();
+    this.networkOf.clear();
     await Promise.all([...this.stateChains.values()]);
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../sdk/context';
 import type { RemoteUserInfo } from '../sdk/remote-events';
 import type { Store } from '../store/store';
 import { splitId } from '../matrix/localpart';
+import type { RemoteDescriber } from './describer';
 
 /**
  * Ghosts: registered lazily and idempotently, profiles synced only when they changed
@@ -19,6 +20,8 @@ export class GhostManager {
   private readonly registering = new Map<string, Promise<void>>();
   /** Per-room name changes under way, by `${room} ${user}` (see `serial`). */
   private readonly roomNames = new Map<string, Promise<void>>();
+  /** Ghosts met without a display name and not looked up yet in this process (see `ensure`). */
+  private readonly unnamed = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -26,9 +29,20 @@ export class GhostManager {
     private readonly media: MatrixMedia,
     private readonly botUserId: string,
     private readonly log: Logger,
+    private readonly describe?: RemoteDescriber,
   ) {}
 
-  async ensure(ns: NetworkNamespace, remoteUserId: string, info?: RemoteUserInfo): Promise<string> {
+  /**
+   * The ghost of `remoteUserId`, registered if needed, its profile synced from `info`. A ghost
+   * without a display name that comes without `info` is looked up once per process through a
+   * session of the network (`receiver`'s first), so modules need not attach profiles to events.
+   */
+  async ensure(
+    ns: NetworkNamespace,
+    remoteUserId: string,
+    info?: RemoteUserInfo,
+    receiver?: string,
+  ): Promise<string> {
     const userId = ns.ghostUserId(remoteUserId);
     if (!this.registered.has(userId)) {
       let pending = this.registering.get(userId);
@@ -38,7 +52,13 @@ export class GhostManager {
       }
       await pending;
     }
-    if (info) await this.syncProfile(ns, remoteUserId, userId, info);
+    const firstUnnamed = this.unnamed.delete(userId);
+    const profile =
+      info ??
+      (firstUnnamed
+        ? await this.describe?.describeUser(ns.network, { id: remoteUserId }, receiver)
+        : undefined);
+    if (profile) await this.syncProfile(ns, remoteUserId, userId, profile);
     return userId;
   }
 
@@ -48,6 +68,7 @@ export class GhostManager {
       await this.client.registerGhost((splitId(userId) as { localpart: string }).localpart);
       await this.store.ghosts.upsertRegistered(ns.network, remoteUserId, userId);
     }
+    if (!row?.displayname) this.unnamed.add(userId);
     this.registered.add(userId);
   }
 

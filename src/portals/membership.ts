@@ -101,7 +101,7 @@ export class MembershipHandler {
         throw new Error(`you already have this chat in https://matrix.to/#/${existing.room_id}`);
       await this.d.store.portals.insert(net.id, resolved.chat, {
         room_id: ev.room_id,
-        kind: resolved.info.kind ?? 'dm',
+        kind: (resolved.info ?? (await this.d.logins.describeChat(net.id, resolved.chat)))?.kind ?? 'dm',
         metadata: {},
       });
       await this.d.client.invite(ev.room_id, this.d.botUserId, ghost);

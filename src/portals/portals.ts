@@ -4,6 +4,7 @@ import type { RemoteChatRef } from '../sdk/ids';
 import type { RemoteChatInfo, RemoteSpace } from '../sdk/remote-events';
 import type { PortalRow } from '../store/portal-repo';
 import type { Store } from '../store/store';
+import type { RemoteDescriber } from './describer';
 import type { GhostManager } from './ghosts';
 
 export type ReadyPortal = PortalRow & { room_id: string };
@@ -39,6 +40,7 @@ export class PortalManager {
     private readonly client: MatrixClient,
     private readonly ghosts: GhostManager,
     private readonly botUserId: string,
+    private readonly describe?: RemoteDescriber,
   ) {}
 
   async find(network: string, chat: RemoteChatRef): Promise<ReadyPortal | null> {
@@ -46,10 +48,11 @@ export class PortalManager {
     return row?.room_id ? (row as ReadyPortal) : null;
   }
 
+  /** `info` left out: looked up through a session of the network when the room is created (SDK 1.2). */
   async ensure(
     ns: NetworkNamespace,
     chat: RemoteChatRef,
-    info: RemoteChatInfo,
+    info: RemoteChatInfo | undefined,
     o: PortalCreateOptions,
   ): Promise<ReadyPortal> {
     const existing = await this.find(ns.network, chat);
@@ -66,9 +69,10 @@ export class PortalManager {
   private async create(
     ns: NetworkNamespace,
     chat: RemoteChatRef,
-    info: RemoteChatInfo,
+    given: RemoteChatInfo | undefined,
     o: PortalCreateOptions,
   ): Promise<ReadyPortal> {
+    const info = given ?? (await this.describe?.describeChat(ns.network, chat)) ?? {};
     const kind = info.kind ?? (chat.receiver ? 'dm' : 'channel');
     const bridgeState = {
       bridgebot: this.botUserId,
@@ -79,7 +83,9 @@ export class PortalManager {
     const stateKey = `switchboard://${ns.network}/${encodeURIComponent(chat.id)}`;
     // DMs are created by the remote partner's ghost, so clients show the room as a DM with them.
     const dmCreator =
-      kind === 'dm' && info.dmPartner ? await this.ghosts.ensure(ns, info.dmPartner.id) : undefined;
+      kind === 'dm' && info.dmPartner
+        ? await this.ghosts.ensure(ns, info.dmPartner.id, undefined, chat.receiver)
+        : undefined;
     const creator = dmCreator ?? this.botUserId;
     const invite = [o.invite, dmCreator ? this.botUserId : undefined].filter((u): u is string => !!u);
     const space = kind === 'dm' ? undefined : (info.space as SpaceRef | undefined);

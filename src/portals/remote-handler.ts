@@ -13,6 +13,7 @@ import type {
 } from '../sdk/remote-events';
 import type { ReadAhead } from '../store/message-repo';
 import type { Store } from '../store/store';
+import type { RemoteDescriber } from './describer';
 import type { GhostManager } from './ghosts';
 import type { PortalManager, ReadyPortal } from './portals';
 import { InflightSends } from './inflight';
@@ -38,6 +39,8 @@ export interface RemoteHandlerDeps {
   readonly roleLevels?: RoleLevels;
   /** The bot and every network's ghosts: not Matrix people when power levels are capped. */
   readonly isOurs?: (userId: string) => boolean;
+  /** Chat facts for a portal created by an event that carries none (SDK 1.2). */
+  readonly describe?: RemoteDescriber;
 }
 
 /** Delivers one remote event to Matrix: portal and ghost first, then the event, then the mapping. */
@@ -83,7 +86,7 @@ export class RemoteEventHandler {
       this.d.log.debug('no portal for remote event; dropped', { network: net.id, type: ev.type });
       return;
     }
-    const sender = await this.d.ghosts.ensure(net.ns, ev.sender.id, ev.sender.info);
+    const sender = await this.d.ghosts.ensure(net.ns, ev.sender.id, ev.sender.info, ev.chat.receiver);
     if (ev.type !== 'member' && ev.type !== 'chat_info')
       await this.d.ghosts.ensureJoined(portal.room_id, sender);
     const receiver = ev.chat.receiver ?? '';
@@ -142,7 +145,8 @@ export class RemoteEventHandler {
     const login = await this.d.store.logins.owner(chat.receiver);
     const owner = login?.userId ?? (MATRIX_USER_ID.test(chat.receiver) ? chat.receiver : null);
     if (!owner) return null;
-    const info = (('chatInfo' in creating ? creating.chatInfo : undefined) ?? {}) as RemoteChatInfo;
+    const given = 'chatInfo' in creating ? (creating.chatInfo as RemoteChatInfo | undefined) : undefined;
+    const info = given ?? (await this.d.describe?.describeChat(net.id, chat)) ?? {};
     const portal = await this.d.portals.ensure(net.ns, chat, info, {
       invite: owner,
       networkDisplayName: net.displayName,
@@ -324,7 +328,7 @@ export class RemoteEventHandler {
     portal: ReadyPortal,
     ev: Extract<RemoteEvent, { type: 'member' }>,
   ): Promise<void> {
-    const member = await this.d.ghosts.ensure(net.ns, ev.member.id);
+    const member = await this.d.ghosts.ensure(net.ns, ev.member.id, undefined, ev.chat.receiver);
     if (ev.membership === 'join') {
       await this.d.ghosts.ensureJoined(portal.room_id, member);
       if (ev.role) await this.roles.apply(net, portal, new Map([[member, ev.role]]));

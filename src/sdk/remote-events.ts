@@ -43,6 +43,7 @@ export interface RemoteMedia {
 export interface RemoteSender extends RemoteUserRef {
   /** Set when the logged-in user sent it from another device: no echo, shown as themselves. */
   readonly isFromMe?: boolean;
+  /** The sender's profile, synced when it changed; left out, the core asks `getUserInfo` for a ghost without a name. */
   readonly info?: RemoteUserInfo;
 }
 
@@ -97,7 +98,7 @@ interface RemoteEventBase {
   readonly sender: RemoteSender;
   /** Milliseconds since epoch; defaults to now. Used for `?ts=` on backfill. */
   readonly timestamp?: number;
-  /** Chat facts to use if the portal has to be created for this event. */
+  /** Chat facts to use if the portal has to be created for this event; left out, the core asks `getChatInfo`. */
   readonly chatInfo?: RemoteChatInfo;
 }
 

@@ -35,7 +35,17 @@ export interface RemoteSession {
   setChatInfo?(portal: PortalInfo, info: { name?: string; topic?: string }, by: MatrixActor): Promise<void>;
   /** A Matrix user joined or left a portal room (IRC: join/part the channel). */
   onMatrixMembership?(portal: PortalInfo, change: MatrixMembershipChange): Promise<void>;
+  /**
+   * Facts of a chat. The core asks when it creates a portal that no event or resolved chat
+   * described (SDK 1.2), and to check a chat an admin links; the chat's own login's session
+   * first, else any live session of the network.
+   */
   getChatInfo?(chat: RemoteChatRef): Promise<RemoteChatInfo>;
+  /**
+   * A user's profile. The core asks once per process for a ghost it meets without `info` and
+   * without a stored display name (SDK 1.2), so events need not carry profiles; a changed
+   * profile is still the module's to report (`user_info`, or `info` on an event).
+   */
   getUserInfo?(user: RemoteUserRef): Promise<RemoteUserInfo>;
   /**
    * Turns something a user typed (a phone number, a nick, a user id) into a chat to open.
@@ -57,7 +67,8 @@ export interface MatrixMembershipChange extends MatrixActor {
 
 export interface ResolvedChat {
   readonly chat: RemoteChatRef;
-  readonly info: RemoteChatInfo;
+  /** Left out: the core asks a session's `getChatInfo` when it creates the portal (SDK 1.2). */
+  readonly info?: RemoteChatInfo;
   /** The remote user the chat is with, for DMs. */
   readonly user?: RemoteUserRef;
 }

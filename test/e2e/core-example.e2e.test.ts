@@ -185,4 +185,19 @@ describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => 
     const helloCopies = recent.filter((e) => e.sender === alice && body(e) === 'hello');
     expect(helloCopies).toHaveLength(0);
   });
+
+  it('opens a DM when a contact writes first, described by the session (SDK 1.2)', async () => {
+    // The event carries neither chat facts nor a profile: the core asks getChatInfo and getUserInfo.
+    const bob = '@example_bob:switchboard.test';
+    await exampleNetwork.contactSays(loginId, 'bob', 'hi dana, bob here');
+    const invite = await dana.waitForInvite((i) => i.state.some((e) => e.sender === bob));
+    await dana.join(invite.roomId);
+    await waitForText(dana, invite.roomId, 'hi dana, bob here', bob);
+    expect(await dana.getProfile(bob)).toMatchObject({ displayname: 'Bob Example' });
+    // A DM made by the contact's ghost, as clients expect (the partner came from getChatInfo).
+    const invited = invite.state.find((e) => e.type === 'm.room.member' && e.state_key === dana.userId);
+    expect(invited).toMatchObject({ sender: bob, content: { membership: 'invite', is_direct: true } });
+    const row = await h.bridge.store.portals.byRoom(invite.roomId);
+    expect(row).toMatchObject({ remote_id: 'dm:bob', receiver: loginId, kind: 'dm' });
+  });
 });
