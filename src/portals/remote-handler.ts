@@ -60,11 +60,12 @@ export class RemoteEventHandler {
   /** `hints.readAhead`: the message's mapping rows, read while the event was queued. */
   async handle(net: NetworkRuntime, ev: RemoteEvent, hints: { readAhead?: ReadAhead } = {}): Promise<void> {
     if (ev.type === 'user_info') {
-      const userId = await this.d.ghosts.ensure(net.ns, ev.user.id);
-      // Per-chat names (a Discord server nickname) change only that room's member event.
+      // A global profile is synced as the ghost is ensured. Per-chat names (a Discord server
+      // nickname) change only that room's member event; the global profile is looked up if unknown.
+      const global = ev.chat ? undefined : ev.info;
+      const userId = await this.d.ghosts.ensure(net.ns, ev.user.id, global, ev.chat?.receiver);
       const portal = ev.chat ? await this.d.portals.find(net.id, ev.chat) : null;
-      if (!ev.chat) await this.d.ghosts.syncProfile(net.ns, ev.user.id, userId, ev.info);
-      else if (portal && ev.info.displayName)
+      if (portal && ev.info.displayName)
         await this.d.ghosts.setRoomName(portal.room_id, userId, ev.info.displayName);
       return;
     }
