@@ -1,4 +1,5 @@
 import type { NetworkRuntime } from '../modules/runtime';
+import type { RemoteDescriber } from '../portals/describer';
 import type { BridgeState, Logger } from '../sdk/context';
 import { BridgeError } from '../sdk/errors';
 import type { PortalInfo, RemoteChatRef, RemoteUserRef } from '../sdk/ids';
@@ -7,8 +8,6 @@ import type { RemoteChatInfo, RemoteUserInfo } from '../sdk/remote-events';
 import type { MatrixActor, RemoteSession } from '../sdk/session';
 import type { LoginWithState } from '../store/login-repo';
 import type { Store } from '../store/store';
-
-import type { RemoteDescriber } from '../portals/describer';
 
 const ERROR_STATES = new Set(['bad_credentials', 'logged_out', 'unknown_error']);
 
