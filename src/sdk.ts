@@ -13,3 +13,4 @@ export * from './sdk/session';
 export * from './sdk/module';
 export * from './sdk/context';
 export * from './sdk/format';
+export { SerialByKey } from './util/serial-by-key';

@@ -11,7 +11,7 @@
  * again after that rewrite).
  */
 import type { GuildMember, PartialGuildMember } from 'discord.js';
-import type { RemoteChatRef } from '../../src/sdk';
+import { SerialByKey, type RemoteChatRef } from '../../src/sdk';
 import type { DiscordBot } from './client';
 
 /** The nickname a room shows for a ghost; null: the global name. */
@@ -28,19 +28,19 @@ export class Nicknames {
   /** Records read or written in this process, by kv key (bounded; the kv store is the truth). */
   private readonly cache = new Map<string, RoomName | null>();
   /** One user's records change one at a time (messages and member updates arrive on other queues). */
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queues = new SerialByKey();
 
   constructor(private readonly bot: DiscordBot) {}
 
   /** The member's ghost is in `chat` (spoke, reacted, joined): give the room their name there. */
   seen(member: Member, chat: RemoteChatRef): Promise<void> {
     if (member.id === this.bot.selfId) return Promise.resolve();
-    return this.serial(member.id, () => this.apply(member, member.guild.id, chat.id));
+    return this.queues.run(member.id, () => this.apply(member, member.guild.id, chat.id));
   }
 
   /** The nickname changed: every room of the guild the ghost was seen in follows. */
   changed(member: Member): Promise<void> {
-    return this.serial(member.id, async () => {
+    return this.queues.run(member.id, async () => {
       for (const room of await this.rooms(member.id, member.guild.id)) {
         await this.apply(member, room.guildId, room.chatId);
       }
@@ -49,7 +49,7 @@ export class Nicknames {
 
   /** Left the guild: its ghost left those rooms, and a later join starts from the global name. */
   left(userId: string, guildId: string): Promise<void> {
-    return this.serial(userId, async () => {
+    return this.queues.run(userId, async () => {
       for (const room of await this.rooms(userId, guildId)) {
         const k = key(userId, guildId, room.chatId);
         this.cache.delete(k);
@@ -102,13 +102,5 @@ export class Nicknames {
   private remember(k: string, value: RoomName | null): void {
     if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(k, value);
-  }
-
-  private serial(userId: string, fn: () => Promise<void>): Promise<void> {
-    const run = (this.queues.get(userId) ?? Promise.resolve()).then(fn);
-    const settled = run.catch(() => undefined);
-    this.queues.set(userId, settled);
-    void settled.then(() => this.queues.get(userId) === settled && this.queues.delete(userId));
-    return run;
   }
 }

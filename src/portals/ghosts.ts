@@ -5,6 +5,7 @@ import type { Logger } from '../sdk/context';
 import type { RemoteUserInfo } from '../sdk/remote-events';
 import type { Store } from '../store/store';
 import { splitId } from '../matrix/localpart';
+import { SerialByKey } from '../util/serial-by-key';
 import type { RemoteDescriber } from './describer';
 
 /**
@@ -18,8 +19,8 @@ export class GhostManager {
   private readonly joined = new Set<string>();
   /** Registrations under way, so two queues meeting a new ghost at once register it once. */
   private readonly registering = new Map<string, Promise<void>>();
-  /** Per-room name changes under way, by `${room} ${user}` (see `serial`). */
-  private readonly roomNames = new Map<string, Promise<void>>();
+  /** One ghost's per-room name changes in one room run one at a time, by `${room} ${user}`. */
+  private readonly roomNames = new SerialByKey();
   /** Ghosts met without a display name and not looked up yet in this process (see `ensure`). */
   private readonly unnamed = new Set<string>();
 
@@ -127,7 +128,7 @@ export class GhostManager {
    */
   async setRoomName(roomId: string, userId: string, displayName: string): Promise<void> {
     await this.ensureJoined(roomId, userId);
-    await this.serial(`${roomId} ${userId}`, async () => {
+    await this.roomNames.run(`${roomId} ${userId}`, async () => {
       const global = (await this.store.ghosts.byUserId(userId))?.displayname;
       const own = displayName === global ? null : displayName;
       const member = await this.store.members.get(roomId, userId);
@@ -153,35 +154,28 @@ export class GhostManager {
    * event may arrive after the name was set again), and keeps the avatar the rewrite brought.
    */
   async restoreRoomName(roomId: string, userId: string): Promise<void> {
-    await this.serial(`${roomId} ${userId}`, async () => {
-      const name = (await this.store.members.get(roomId, userId))?.room_displayname;
-      if (!name) return;
-      const state = await this.client.getState<Record<string, unknown>>(
-        roomId,
-        'm.room.member',
-        userId,
-        userId,
+    await this.roomNames
+      .run(`${roomId} ${userId}`, async () => {
+        const name = (await this.store.members.get(roomId, userId))?.room_displayname;
+        if (!name) return;
+        const state = await this.client.getState<Record<string, unknown>>(
+          roomId,
+          'm.room.member',
+          userId,
+          userId,
+        );
+        if (state?.membership !== 'join' || state.displayname === name) return;
+        const avatar = typeof state.avatar_url === 'string' ? state.avatar_url : undefined;
+        await this.sendMember(roomId, userId, name, avatar);
+      })
+      .catch((err: unknown) =>
+        this.log.warn('per-room ghost name not set again', { roomId, userId, error: String(err) }),
       );
-      if (state?.membership !== 'join' || state.displayname === name) return;
-      const avatar = typeof state.avatar_url === 'string' ? state.avatar_url : undefined;
-      await this.sendMember(roomId, userId, name, avatar);
-    }).catch((err: unknown) =>
-      this.log.warn('per-room ghost name not set again', { roomId, userId, error: String(err) }),
-    );
   }
 
   private async sendMember(roomId: string, userId: string, name: string, avatar?: string): Promise<void> {
     const content = { membership: 'join', displayname: name, ...(avatar ? { avatar_url: avatar } : {}) };
     await this.client.sendState(roomId, 'm.room.member', userId, content, userId);
-  }
-
-  /** Runs one ghost's per-room name changes in one room one at a time. */
-  private serial(key: string, fn: () => Promise<void>): Promise<void> {
-    const run = (this.roomNames.get(key) ?? Promise.resolve()).then(fn);
-    const settled = run.catch(() => undefined);
-    this.roomNames.set(key, settled);
-    void settled.then(() => this.roomNames.get(key) === settled && this.roomNames.delete(key));
-    return run;
   }
 
   /** Forgets cached membership after the ghost left or was kicked. */
