@@ -4,10 +4,12 @@
  * with the null network module, brings them to steady state, runs the phases
  * (core-overhead-phases.ts) and tears everything down again.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { Bridge } from '../src/bridge';
@@ -120,7 +122,12 @@ export async function runBackend(o: Options, backend: string, entryScript: strin
   const rssIdleMB = Math.round(process.memoryUsage.rss() / 1048576);
 
   tracer?.take(0);
-  const phases = await runPhases({ o, backend, bridge, net, peer, meter, tracer, sendsIssued });
+  // The kernel writes a page back ~30 s after it was dirtied: without this, a fixed-rate phase
+  // shared the disk with the writeback of the ceiling phases' burst, and commits' fsyncs queued
+  // behind it (docs/performance.md, "The Postgres remote → Matrix tail"). Not a CHECKPOINT: the
+  // full-page images after one would charge the next phase more WAL than it writes in service.
+  const settle = async () => void (o.settle && (await promisify(execFile)('sync')));
+  const phases = await runPhases({ o, backend, bridge, net, peer, meter, tracer, sendsIssued, settle });
 
   const loadAverage = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const sinkRoutes = (await peer.call<{ routes: Record<string, number> }>({ cmd: 'stats' })).routes;

@@ -20,6 +20,11 @@ export interface Options {
   only: string[];
   /** Writes a CPU profile of the bridge process per phase into this directory. */
   profile: string | undefined;
+  /**
+   * Flushes the database's and the kernel's dirty pages to disk before each phase, so that a
+   * phase is not charged for the writeback of the one before (on by default; `--no-settle`).
+   */
+  settle: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Options & { role: string } {
@@ -49,5 +54,6 @@ export function parseArgs(argv: readonly string[]): Options & { role: string } {
     trace: flags.has('trace'),
     only: (flags.get('only') ?? '').split(',').filter(Boolean),
     profile: flags.get('profile'),
+    settle: !flags.has('no-settle'),
   };
 }

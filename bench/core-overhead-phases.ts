@@ -26,11 +26,13 @@ export interface PhaseContext {
   tracer: Tracer | null;
   /** Per remote → Matrix phase, when the bridge issued each event's PUT /send. */
   sendsIssued: Map<string, TimeLog>;
+  /** Runs before each phase: see `Options.settle`. */
+  settle: () => Promise<void>;
 }
 
 /** Runs the phases `--only` selects (all by default), logging each to stderr as it ends. */
 export async function runPhases(ctx: PhaseContext): Promise<Record<string, PhaseResult>> {
-  const { o, backend, bridge, net, peer, meter, tracer, sendsIssued } = ctx;
+  const { o, backend, bridge, net, peer, meter, tracer, sendsIssued, settle } = ctx;
   const phases: Record<string, PhaseResult> = {};
   const log = (name: string) => {
     logPhase(name);
@@ -48,10 +50,11 @@ export async function runPhases(ctx: PhaseContext): Promise<Record<string, Phase
     );
   const r2mIndex = (i: number) => ({ j: i % o.rooms, k: Math.floor(i / o.rooms) % o.remoteUsers });
 
-  const run = (phase: string) => o.only.length === 0 || o.only.includes(phase);
+  const selected = (phase: string) => o.only.length === 0 || o.only.includes(phase);
+  const run = async (phase: string) => selected(phase) && (await settle(), true);
 
   // 1. Matrix → remote ceiling: back-to-back transactions of 100 (as fast as the bridge acks).
-  if (run('mceil')) {
+  if (await run('mceil')) {
     await meter.reset('mceil');
     const before = net.sent;
     const rep = await peer.call<SendReport>({
@@ -79,7 +82,7 @@ export async function runPhases(ctx: PhaseContext): Promise<Record<string, Phase
   }
 
   // 2. Remote → Matrix ceiling: emit as fast as the outbox takes it, at most 1000 events queued.
-  if (run('rceil')) {
+  if (await run('rceil')) {
     await meter.reset('rceil');
     let emitted = 0;
     let inflight = 0;
@@ -172,7 +175,7 @@ export async function runPhases(ctx: PhaseContext): Promise<Record<string, Phase
   };
 
   // 3. Matrix → remote at a fixed rate.
-  if (run('mrate')) {
+  if (await run('mrate')) {
     await meter.reset('mrate');
     const rep = await peer.call<SendReport>({
       cmd: 'rate',
@@ -188,7 +191,7 @@ export async function runPhases(ctx: PhaseContext): Promise<Record<string, Phase
   }
 
   // 4. Remote → Matrix at a fixed rate.
-  if (run('rrate')) {
+  if (await run('rrate')) {
     await meter.reset('rrate');
     const run = await emitAtRate('rrate');
     const m = await meter.read();
@@ -197,7 +200,7 @@ export async function runPhases(ctx: PhaseContext): Promise<Record<string, Phase
   }
 
   // 5. Both directions at once, each at the fixed rate.
-  if (run('both')) {
+  if (await run('both')) {
     await meter.reset('both');
     const [rep, run] = await Promise.all([
       peer.call<SendReport>({

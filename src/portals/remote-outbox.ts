@@ -19,6 +19,13 @@ function isTransient(err: unknown): boolean {
  * a per-chat queue delivers in order and waits out a homeserver outage (retrying with
  * backoff, holding that chat's later events behind it); rows are deleted once delivered, and
  * anything left over after a crash is delivered at start-up.
+ *
+ * Delivery does not wait for the row to commit. The row is there so that a crash cannot lose
+ * an event the module was told is safe; an event delivered before its row committed is not
+ * lost either (and a replay of it is caught by the message mapping and the stable transaction
+ * id). Waiting put a commit's fsync in front of every message: on a busy disk, 40–60 ms stalls
+ * (docs/performance.md). An event whose row cannot be stored is still delivered, and `emit`
+ * rejects: dropping it would lose a message the bridge already holds.
  */
 export class RemoteOutbox {
   private readonly queue: KeyedQueue;
@@ -26,6 +33,8 @@ export class RemoteOutbox {
   private stopping = false;
   /** Backoff waits, ended by stop(): a chat waiting out an outage does not hold up shutdown. */
   private readonly waits = new Set<() => void>();
+  /** Delivered events whose row is still being inserted, to be deleted once it is. */
+  private readonly deleting = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -51,14 +60,15 @@ export class RemoteOutbox {
     // introduced the ghost sets its global profile first, which would otherwise overwrite the name.
     const chat = ev.type === 'user_info' ? (ev.chat ?? { id: `user:${ev.user.id}` }) : ev.chat;
     const [chatId, receiver] = [chat.id, chat.receiver ?? ''];
-    // JSON drops the closures (media loaders); a replay after a restart uses `RemotePart.ref`.
-    const stored = this.store.outbox.insert(network, chatId, receiver, ev);
     // Whether this message was bridged already (an echo, a duplicate) is read while it is
-    // stored, not after: the handler then does not wait for that read.
+    // stored, not after, and asked first: on PGlite's one connection it would otherwise queue
+    // behind the insert's commit, which delivery does not wait for.
     const ahead =
       ev.type === 'message' ? this.store.messages.startReadAhead(network, receiver, ev.id) : undefined;
+    // JSON drops the closures (media loaders); a replay after a restart uses `RemotePart.ref`.
+    const stored = this.store.outbox.insert(network, chatId, receiver, ev);
     // The chat's queue place is taken now, in emit order, not when the insert returns: inserts
-    // run concurrently and may finish out of order. The task waits for its row to exist.
+    // run concurrently and may finish out of order.
     this.enqueue(net, chatId, receiver, stored, ev, ahead);
     await stored;
   }
@@ -82,13 +92,9 @@ export class RemoteOutbox {
     ev: RemoteEvent,
     readAhead?: ReadAhead,
   ): void {
+    // A rejected insert is emit()'s to report; here it only means there is no row to delete.
+    const row = Promise.resolve(stored).catch(() => null);
     this.queue.push(`${net.id}\u0000${chatId}\u0000${receiver}`, async () => {
-      let seq: number;
-      try {
-        seq = await stored;
-      } catch {
-        return; // Not stored: emit() rejected, the module knows; nothing to deliver.
-      }
       for (let attempt = 0; !this.stopping; attempt++) {
         try {
           await this.handler.handle(net, ev, readAhead ? { readAhead } : {});
@@ -116,7 +122,10 @@ export class RemoteOutbox {
           break;
         }
       }
-      if (!this.stopping) this.done.add(seq);
+      // Not awaited: the chat's next event does not wait for this one's commit either.
+      const deleted = row.then((seq) => void (seq !== null && !this.stopping && this.done.add(seq)));
+      this.deleting.add(deleted);
+      void deleted.finally(() => this.deleting.delete(deleted));
     });
   }
 
@@ -126,6 +135,7 @@ export class RemoteOutbox {
 
   async idle(): Promise<void> {
     await this.queue.idle();
+    await Promise.all([...this.deleting]);
     await this.done.flush();
   }
 
