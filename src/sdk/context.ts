@@ -36,8 +36,11 @@ export interface ModuleContext<C> {
   readonly serverName: string;
   readonly botUserId: string;
   /**
-   * Queues a remote event. The returned promise settles once it is stored durably; the core
-   * then delivers events of one chat in order and retries while the homeserver is down.
+   * Queues a remote event. The returned promise settles once it is stored durably (so a crash
+   * cannot lose it); delivery starts at once, without waiting for the store. The core delivers
+   * events of one chat in order and retries while the homeserver is down. A rejection means
+   * the event was not stored, though it may have been delivered: emitting it again is safe, as
+   * a message is recognised by its id.
    */
   emit(event: RemoteEvent): Promise<void>;
   /** Reports the state of a login (or of the shared session with `loginId` null). */

@@ -1,7 +1,7 @@
 /** Writes the files of a throw-away test homeserver: homeserver.yaml, its log config and signing key. */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import YAML from 'yaml';
 
 /** File names inside a data dir; the fixture cache copies DB_FILE and SIGNING_KEY_FILE. */
@@ -43,6 +43,14 @@ const RATE_LIMITS = {
   rc_profile: UNLIMITED,
 };
 
+/**
+ * The key under which each Synapse's `/.well-known/matrix/client` names its instance (the data
+ * directory's name). Start-up waits for this instance's answer, not any answer on the port: two
+ * test workers can be handed the same free port, and the one that loses the bind must not take
+ * the winner's answers for its own (it would then register users with the wrong shared secret).
+ */
+export const INSTANCE_KEY = 'org.switchboard.test.instance';
+
 /** Writes homeserver.yaml and its log config into `dataDir`; returns the homeserver.yaml path. */
 export async function writeHomeserverConfig(opts: HomeserverConfigOptions): Promise<string> {
   const { dataDir, port } = opts;
@@ -52,6 +60,7 @@ export async function writeHomeserverConfig(opts: HomeserverConfigOptions): Prom
     // Setting public_baseurl is what makes Synapse serve /.well-known/matrix/client (there is no
     // `serve_client_wellknown` option); tests of .well-known discovery read it from 127.0.0.1.
     public_baseurl: `http://127.0.0.1:${port}/`,
+    extra_well_known_client_content: { [INSTANCE_KEY]: basename(dataDir) },
     pid_file: join(dataDir, 'homeserver.pid'),
     listeners: [
       {

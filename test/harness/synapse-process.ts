@@ -2,9 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONFIG_FILE, LOG_FILE } from './synapse-config';
+import { CONFIG_FILE, INSTANCE_KEY, LOG_FILE } from './synapse-config';
 
 const STDIO_FILE = 'stdio.log';
 const READY_TIMEOUT_MS = 90_000;
@@ -33,7 +33,7 @@ export class SynapseProcess {
     process.once('exit', this.killOnExit);
   }
 
-  /** Starts Synapse on the config in `dataDir` and resolves once `baseUrl` answers the versions API. */
+  /** Starts Synapse on the config in `dataDir` and resolves once this instance answers at `baseUrl`. */
   static async launch(python: string, dataDir: string, baseUrl: string): Promise<SynapseProcess> {
     // Startup errors (bad config, port taken) are printed before logging is set up, so keep stdio too.
     // Truncated per launch, so that a port clash found in it belongs to this launch.
@@ -88,9 +88,12 @@ export class SynapseProcess {
         throw new Error(`Synapse ${why} during start-up:\n${logs}`);
       }
       try {
-        const res = await fetch(`${baseUrl}/_matrix/client/versions`, { signal: AbortSignal.timeout(2000) });
-        await res.body?.cancel();
-        if (res.ok) return;
+        const res = await fetch(`${baseUrl}/.well-known/matrix/client`, {
+          signal: AbortSignal.timeout(2000),
+        });
+        const body = res.ok ? ((await res.json()) as Record<string, unknown>) : await res.body?.cancel();
+        // Another test's Synapse on this port does not count: ours then exits, port taken (above).
+        if (body?.[INSTANCE_KEY] === basename(dataDir)) return;
       } catch {
         // Not listening yet.
       }

@@ -4,7 +4,7 @@
  * Each instance gets its own temp data dir (SQLite, media, logs) and a free port on 127.0.0.1, and is
  * offline: no federation, no key servers. The database is copied from a cached fixture (see
  * synapse-fixture.ts). Measured with Synapse 1.163.2 on SQLite, 2 cores: a start from the fixture
- * (spawn until /versions answers) takes ~1.2 s, restart() ~1.2 s, stop() ~40 ms; a first start that
+ * (spawn until its /.well-known answers) takes ~1.2 s, restart() ~1.2 s, stop() ~40 ms; a first start that
  * builds the schema takes ~2.3 s, so the fixture saves about half of every start, more under load.
  */
 import { randomBytes } from 'node:crypto';
