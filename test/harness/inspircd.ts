@@ -13,11 +13,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAtheme, type AthemeServices } from './atheme';
 import { freePort } from '../support/free-port';
+import { portHolder } from '../support/listening';
 
 const IRCD_NAME = 'irc.switchboard.test';
 const SERVICES_NAME = 'services.switchboard.test';
 const MODULE_DIR = '/usr/lib/inspircd/modules';
 const READY_TIMEOUT_MS = 15_000;
+const PORT_ATTEMPTS = 3;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_KEEP = 16_384;
 
@@ -45,23 +47,10 @@ export interface InspircdServer {
 
 export async function startInspircd(opts: InspircdOptions = {}): Promise<InspircdServer> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-inspircd-'));
-  const port = opts.port ?? (await freePort());
-  const serverPort = await freePort();
   const linkPassword = `link-${process.pid}-${Date.now()}`;
   const config = join(dir, 'inspircd.conf');
   const optional = existsSync(join(MODULE_DIR, 'm_ircv3_msgid.so')) ? '<module name="ircv3_msgid">' : '';
-  await writeFile(
-    config,
-    await renderTemplate('inspircd.conf', {
-      DIR: dir,
-      PORT: String(port),
-      SERVER_PORT: String(serverPort),
-      IRCD_NAME,
-      SERVICES_NAME,
-      LINK_PASSWORD: linkPassword,
-      OPTIONAL_MODULES: optional,
-    }),
-  );
+  let [port, serverPort] = [0, 0];
   const launch = async (): Promise<Daemon> => {
     // --runasroot: CI runs as root, which InspIRCd otherwise refuses. --nopid: the pid is ours.
     const args = [
@@ -72,11 +61,28 @@ export async function startInspircd(opts: InspircdOptions = {}): Promise<Inspirc
       ...(process.getuid?.() === 0 ? ['--runasroot'] : []),
     ];
     const daemon = Daemon.spawn(binary('inspircd', '/usr/sbin/inspircd'), args, dir);
-    await waitForPort(port, daemon, join(dir, 'ircd.log'));
+    await waitForPorts([port, serverPort], daemon, join(dir, 'ircd.log'));
     return daemon;
   };
 
-  let ircd = await launch();
+  // The ports are free when picked, not when InspIRCd binds them: another test may come between.
+  const launchOnFreePorts = async (): Promise<Daemon> => {
+    for (let attempt = 1; ; attempt++) {
+      [port, serverPort] = [opts.port ?? (await freePort()), await freePort()];
+      const values = { PORT: String(port), SERVER_PORT: String(serverPort), LINK_PASSWORD: linkPassword };
+      const names = { DIR: dir, IRCD_NAME, SERVICES_NAME, OPTIONAL_MODULES: optional };
+      await writeFile(config, await renderTemplate('inspircd.conf', { ...values, ...names }));
+      try {
+        return await launch();
+      } catch (err) {
+        if (!(err instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw err;
+      }
+    }
+  };
+  let ircd = await launchOnFreePorts().catch(async (err: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  });
   let services: AthemeServices | undefined;
   try {
     if (opts.withServices) {
@@ -141,6 +147,10 @@ export class Daemon {
     return new Daemon(spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -181,17 +191,28 @@ export function binary(name: string, debianPath: string): string {
   return existsSync(debianPath) ? debianPath : name;
 }
 
-async function waitForPort(port: number, daemon: Daemon, logFile: string): Promise<void> {
+/** Another process listens on a port the daemon was to use: pick other ports and start again. */
+class PortTakenError extends Error {}
+
+/**
+ * Ready once the daemon itself listens on all its ports and accepts: any answer on the port is
+ * not enough, as another test's daemon may hold it (InspIRCd only warns when a bind fails).
+ */
+async function waitForPorts(ports: number[], daemon: Daemon, logFile: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!daemon.running) break;
-    if (await accepts(port)) return;
+  while (Date.now() < deadline && daemon.running) {
+    const holders = await Promise.all(ports.map((p) => portHolder(daemon.pid, p)));
+    if (holders.includes('other')) {
+      await daemon.stop();
+      throw new PortTakenError(`ports ${ports.join(', ')}: ${holders.join(', ')}`);
+    }
+    if (holders.every((h) => h === 'self') && (await accepts(ports[0] as number))) return;
     await sleep(50);
   }
   const log = await readFile(logFile, 'utf8').catch(() => '');
   await daemon.stop();
   throw new Error(
-    `InspIRCd did not accept connections on ${port}:\n${daemon.recentOutput}\n${log.slice(-OUTPUT_KEEP)}`,
+    `InspIRCd did not accept connections on ${ports.join(', ')}:\n${daemon.recentOutput}\n${log.slice(-OUTPUT_KEEP)}`,
   );
 }
 
