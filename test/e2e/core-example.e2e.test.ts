@@ -2,6 +2,7 @@ import { exampleNetwork } from '../../bridges/example/client';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
 import { BACKENDS } from '../support/databases';
+import { eventually } from '../support/eventually';
 import { body, command, openManagementRoom, waitForText } from './e2e-helpers';
 
 jest.setTimeout(120_000);
@@ -74,9 +75,13 @@ describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => 
     expect((echo.content as { 'm.relates_to'?: unknown })['m.relates_to']).toEqual({
       'm.in_reply_to': { event_id: sent },
     });
-    const mine = await h.bridge.store.messages.byEventId(sent);
+    // Recorded after the send, so the homeserver may show the event first.
+    const mine = await eventually(() => h.bridge.store.messages.byEventId(sent), 'the mapping of hello');
     expect(mine).toMatchObject({ network: 'example', sender_mxid: dana.userId, room_id: portal });
-    const theirs = await h.bridge.store.messages.byEventId(echo.event_id);
+    const theirs = await eventually(
+      () => h.bridge.store.messages.byEventId(echo.event_id),
+      'the echo mapping',
+    );
     expect(theirs).toMatchObject({ network: 'example', sender_remote: 'alice', part: '0' });
     const seen = exampleNetwork.clients.get(loginId)?.seen ?? [];
     expect(seen.some((s) => s.startsWith('send dm:alice') && s.endsWith('hello'))).toBe(true);
@@ -118,7 +123,7 @@ describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => 
   it('bridges Matrix edits, reactions and redactions out', async () => {
     const target = await dana.sendMessage(portal, { msgtype: 'm.text', body: 'original text' });
     await waitForText(dana, portal, 'echo: original text', alice);
-    const mapped = await h.bridge.store.messages.byEventId(target);
+    const mapped = await eventually(() => h.bridge.store.messages.byEventId(target), 'the mapping');
     await dana.sendMessage(portal, {
       msgtype: 'm.text',
       body: '* fixed text',

@@ -5,6 +5,7 @@ import { FakeDiscord, type FakeDiscordOptions, type RecordedRequest } from '../.
 import { matrixJson } from '../../harness/matrix-http';
 import type { MatrixEvent, TestMatrixClient } from '../../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../../support/bridge-harness';
+import { eventually as until } from '../../support/eventually';
 
 export const GUILD = '1200000000000000001';
 export const CATEGORY = '1200000000000000002';
@@ -85,19 +86,7 @@ export function botOf(h: BridgeHarness): DiscordBot {
   return connector.bot;
 }
 
-export async function until<T>(
-  get: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await get();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { until };
 
 /** The next request to Discord matching `filter` after `since` (an index into fake.requests). */
 export function requestAfter(fake: FakeDiscord, since: number, filter: (r: RecordedRequest) => boolean) {

@@ -45,17 +45,4 @@ export function fakePictureFetch(): { fetch: FetchLike; urls: string[] } {
   return { fetch, urls };
 }
 
-/** Polls `check` until it returns a truthy value. */
-export async function eventually<T>(
-  check: () => Promise<T> | T,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from '../../support/eventually';
