@@ -21,8 +21,8 @@ export interface Options {
   /** Writes a CPU profile of the bridge process per phase into this directory. */
   profile: string | undefined;
   /**
-   * Flushes the database's and the kernel's dirty pages to disk before each phase, so that a
-   * phase is not charged for the writeback of the one before (on by default; `--no-settle`).
+   * Runs `sync` before each phase, so that a phase is not charged for the kernel's writeback of
+   * the one before (on by default; `--no-settle`).
    */
   settle: boolean;
 }
