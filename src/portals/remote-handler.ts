@@ -336,13 +336,8 @@ export class RemoteEventHandler {
       return;
     }
     this.d.ghosts.forgetJoined(portal.room_id, member);
-    await this.d.store.members.set({
-      room_id: portal.room_id,
-      user_id: member,
-      membership: 'leave',
-      displayname: null,
-      avatar_url: null,
-    });
+    const left = { room_id: portal.room_id, user_id: member, membership: 'leave', displayname: null };
+    await this.d.store.members.set({ ...left, avatar_url: null }, true);
     if (ev.membership === 'leave') {
       await this.d.client.leave(portal.room_id, member).catch(() => undefined);
     } else {

@@ -30,19 +30,21 @@ export class MemberRepo {
   }
 
   /**
-   * Records a membership. A leave or ban forgets the per-room name; any other keeps it, and it is
-   * returned (null when there is none), so a ghost's join event can be checked against it.
+   * Records a membership and returns the per-room name (null when there is none), so a ghost's
+   * join event can be checked against it. The name is forgotten only with `forgetRoomName`: the
+   * remote side's leave, handled in the chat's order. A leave event from the homeserver keeps it,
+   * as it may arrive after the ghost came back and was named again (and a ghost kicked on Matrix
+   * keeps the name the remote side gave it).
    */
-  async set(row: MemberUpdate): Promise<string | null> {
+  async set(row: MemberUpdate, forgetRoomName = false): Promise<string | null> {
     try {
       const res = await this.db.query<{ room_displayname: string | null }>(
         `INSERT INTO room_member (room_id, user_id, membership, displayname, avatar_url) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (room_id, user_id) DO UPDATE
          SET membership = EXCLUDED.membership, displayname = EXCLUDED.displayname, avatar_url = EXCLUDED.avatar_url,
-             room_displayname = CASE WHEN EXCLUDED.membership IN ('leave', 'ban') THEN NULL
-                                     ELSE room_member.room_displayname END
+             room_displayname = CASE WHEN $6 THEN NULL ELSE room_member.room_displayname END
        RETURNING room_displayname`,
-        [row.room_id, row.user_id, row.membership, row.displayname, row.avatar_url],
+        [row.room_id, row.user_id, row.membership, row.displayname, row.avatar_url, forgetRoomName],
       );
       return res.rows[0]?.room_displayname ?? null;
     } finally {
