@@ -121,7 +121,7 @@ export class Bridge {
   async start(): Promise<void> {
     const { services: s, config } = this;
     const { metrics, provisioning } = this.ops;
-    const readiness = new Readiness(this.db, () => s.client.ping(config.appservice.id));
+    const readiness = new Readiness(this.db, () => s.client.checkLink(config.appservice.id));
     const app = createAppserviceApp(
       {
         ingest: async (txnId, events) => {
@@ -172,7 +172,11 @@ export class Bridge {
     try {
       await client.registerGhost(this.config.appservice.bot.localpart);
       await client.setDisplayName(this.botUserId, this.config.appservice.bot.displayname);
-      await client.ping(this.config.appservice.id);
+      const { pingMs } = await client.checkLink(this.config.appservice.id);
+      if (pingMs === null)
+        this.log.info(
+          'the homeserver has no appservice ping (e.g. Dendrite): our token is accepted; its first transaction will show it reaches us',
+        );
     } catch (err) {
       this.log.warn('homeserver not ready; events will wait', { error: String(err) });
     }

@@ -22,10 +22,19 @@ export function registrationFor(config: Config): string {
   );
 }
 
+/** How to hand the registration to each homeserver (docs/admin/install.md has the details). */
+function registrationHint(file: string, io: CliIo): void {
+  io.out(`  Synapse (homeserver.yaml): app_service_config_files: [${path.resolve(file)}]`);
+  io.out(`  Dendrite (dendrite.yaml): app_service_api: { config_files: [${path.resolve(file)}] }`);
+  io.out('  conduwuit: send "!admin appservices register" and the file in a code block to the admin room');
+  io.out('  Then restart the homeserver (not needed for conduwuit).');
+}
+
 export function generateRegistration(configPath: string, output: string, io: CliIo): void {
   const config = loadConfigFile(configPath);
   writeFileSync(output, registrationFor(config), { mode: 0o600 });
-  io.out(`Wrote ${output}. Add it to your homeserver: app_service_config_files: [${path.resolve(output)}]`);
+  io.out(`Wrote ${output}. Add it to your homeserver:`);
+  registrationHint(output, io);
 }
 
 export async function runMigrate(configPath: string, io: CliIo): Promise<void> {
@@ -69,8 +78,8 @@ export async function start(
   const registration = registrationFor(config);
   if (!existsSync(registrationPath) || readFileSync(registrationPath, 'utf8') !== registration) {
     writeFileSync(registrationPath, registration, { mode: 0o600 });
-    io.out(`Wrote ${registrationPath}. Add this line to homeserver.yaml and restart the homeserver:`);
-    io.out(`  app_service_config_files: [${path.resolve(registrationPath)}]`);
+    io.out(`Wrote ${registrationPath}. Add it to your homeserver:`);
+    registrationHint(registrationPath, io);
   }
   const log = createLogger(config.logging);
   const bridge = await Bridge.create({ config, baseDir: path.dirname(path.resolve(configPath)), log });

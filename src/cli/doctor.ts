@@ -22,6 +22,7 @@ interface Check {
  * `doctor`: each check prints ✓ or ✗ with what to do. The homeserver check uses the
  * appservice ping, which proves both directions: our as_token is accepted, and the
  * homeserver reaches us with our hs_token (a stand-in listener answers if the bridge is not running).
+ * A homeserver without the ping (Dendrite) gets the token check only, and the output says so.
  */
 export async function doctor(configPath: string, registrationPath: string, io: CliIo): Promise<boolean> {
   let config: Config | undefined;
@@ -112,8 +113,10 @@ async function pingHomeserver(config: Config): Promise<string> {
     standIn.listen(config.appservice.port, config.appservice.bind, () => resolve(true));
   });
   try {
-    const res = await client.ping(config.appservice.id);
-    return `${url} accepts our tokens and reaches us at ${config.appservice.address} (${res.duration_ms} ms)`;
+    const { pingMs } = await client.checkLink(config.appservice.id);
+    if (pingMs === null)
+      return `${url} accepts our as_token; it has no appservice ping (Dendrite), so whether it reaches us at ${config.appservice.address} shows when its first transaction arrives (metric switchboard_transactions_received_total, or the bot answering in a DM)`;
+    return `${url} accepts our tokens and reaches us at ${config.appservice.address} (${pingMs} ms)`;
   } catch (err) {
     throw new Error(
       `the homeserver cannot reach us at ${config.appservice.address} (${String(err)}); check appservice.address and your firewall`,

@@ -232,6 +232,31 @@ export class MatrixClient {
     });
   }
 
+  /**
+   * Proves the homeserver accepts our as_token and, where it implements the appservice ping
+   * (Synapse, conduwuit), that it reaches us back: `pingMs` is then the round trip. Dendrite has
+   * no ping endpoint; there `pingMs` is null and only the token is proven (by `whoami`), since
+   * treating the missing endpoint as an outage would keep the bridge "not ready" for ever.
+   *
+   * @example
+   * const { pingMs } = await client.checkLink('switchboard');
+   * log.info(pingMs === null ? 'token accepted; no ping on this homeserver' : `ping ${pingMs} ms`);
+   */
+  async checkLink(appserviceId: string): Promise<{ pingMs: number | null }> {
+    try {
+      return { pingMs: (await this.ping(appserviceId)).duration_ms };
+    } catch (err) {
+      // An unknown endpoint, not a failed ping: the spec's ping errors are 400/403/502/504.
+      const unknown =
+        err instanceof MatrixApiError &&
+        (err.status === 404 || err.status === 405) &&
+        (err.errcode === 'M_UNRECOGNIZED' || err.errcode === 'M_UNKNOWN');
+      if (!unknown) throw err;
+      await this.whoami();
+      return { pingMs: null };
+    }
+  }
+
   async whoami(): Promise<{ user_id: string }> {
     return this.http.request('GET', '/_matrix/client/v3/account/whoami', { attempts: 1 });
   }

@@ -31,7 +31,7 @@ async function probe(p: () => Promise<unknown>, what: string): Promise<string> {
 
 /**
  * `/ready`: the database answers and the homeserver answers our appservice ping (which also
- * proves it can reach us back). A result is reused for a few seconds so that frequent probes
+ * proves it can reach us back; on a homeserver without the ping, accepts our token). A result is reused for a few seconds so that frequent probes
  * (Kubernetes, Docker health checks) do not turn into homeserver load.
  */
 export class Readiness {
