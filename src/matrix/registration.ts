@@ -111,7 +111,8 @@ export function renderRegistrationYaml(reg: Registration): string {
   const doc = new Document(reg);
   doc.commentBefore =
     ' Matrix application service registration for Switchboard.\n' +
-    " Add this file's path to app_service_config_files in Synapse's homeserver.yaml and restart Synapse.";
+    " Synapse: add this file's path to app_service_config_files in homeserver.yaml and restart it.\n" +
+    ' Dendrite: app_service_api.config_files in dendrite.yaml. conduwuit: `!admin appservices register`.';
   if (isMap(doc.contents)) {
     for (const pair of doc.contents.items) {
       if (isScalar(pair.key) && typeof pair.key.value === 'string') {
