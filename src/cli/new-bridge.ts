@@ -35,7 +35,8 @@ export interface NewBridgeResult {
 
 const ID = /^[a-z][a-z0-9]{0,31}$/;
 const TOKEN = { id: 'tmplnet', pascal: 'Tmplnet' } as const;
-const MODULE_FILES = [
+/** The standard file set of a bridge module (DESIGN §1): every module has these, and a README.md. */
+export const MODULE_FILES = [
   'index.ts',
   'config.ts',
   'client.ts',

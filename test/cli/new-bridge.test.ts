@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
-import { newBridge } from '../../src/cli/new-bridge';
+import { MODULE_FILES, newBridge } from '../../src/cli/new-bridge';
 import { loadModule } from '../../src/modules/loader';
 import { SDK_VERSION } from '../../src/sdk';
 
@@ -38,18 +38,7 @@ const folder = newBridge({ target: 'mynet', cwd: checkout });
 
 describe('new-bridge <id>: a folder module in a Switchboard checkout', () => {
   it('writes the standard file set and a kit test next to the other modules', () => {
-    expect(readdirSync(folder.dir).sort()).toEqual(
-      [
-        'README.md',
-        'client.ts',
-        'config.ts',
-        'from-matrix.ts',
-        'ids.ts',
-        'index.ts',
-        'login.ts',
-        'to-matrix.ts',
-      ].sort(),
-    );
+    expect(readdirSync(folder.dir).sort()).toEqual(['README.md', ...MODULE_FILES].sort());
     const index = readFileSync(path.join(folder.dir, 'index.ts'), 'utf8');
     expect(index).toContain("from '../../src/sdk'");
     expect(index).toContain("id: 'mynet', displayName: 'Mynet'");
