@@ -22,6 +22,7 @@ import { PortalManager } from './portals/portals';
 import { RemoteEventHandler } from './portals/remote-handler';
 import { RemoteOutbox } from './portals/remote-outbox';
 import { pageUrl } from './provisioning/page-url';
+import { DoublePuppets } from './portals/double-puppets';
 import { PortalActions } from './portals/portal-actions';
 import { TokenStore } from './provisioning/token-store';
 import { webCommand } from './provisioning/web-command';
@@ -32,6 +33,8 @@ import { createHash } from 'node:crypto';
 /** Every long-lived service of a running bridge, wired together once. */
 export interface BridgeServices {
   readonly http: MatrixHttp;
+  /** The double-puppet registration's HTTP client, when `appservice.double_puppet_token` is set. */
+  readonly doublePuppetHttp?: MatrixHttp;
   readonly client: MatrixClient;
   readonly media: MatrixMedia;
   readonly proxy?: MediaProxy;
@@ -70,6 +73,14 @@ export function wireServices(
   });
   const client = new MatrixClient(http);
   const media = new MatrixMedia(http);
+  const dpToken = config.appservice.double_puppet_token;
+  const doublePuppetHttp = dpToken
+    ? new MatrixHttp({
+        baseUrl: homeserverUrl,
+        asToken: dpToken,
+        log: log.child({ component: 'double-puppet' }),
+      })
+    : undefined;
   const proxyKey = createHash('sha256')
     .update('switchboard media proxy')
     .update(config.appservice.hs_token)
@@ -90,7 +101,11 @@ export function wireServices(
   const isOurs = (userId: string) =>
     userId === botUserId || [...networks.values()].some((n) => n.ns.remoteUserIdOf(userId) !== null);
   const inflight = new InflightSends();
+  const doublePuppets = doublePuppetHttp
+    ? new DoublePuppets(new MatrixClient(doublePuppetHttp), config.homeserver.domain, store)
+    : undefined;
   const handler = new RemoteEventHandler({
+    ...(doublePuppets ? { doublePuppets } : {}),
     describe: logins,
     inflight,
     isOurs,
@@ -164,6 +179,7 @@ export function wireServices(
   );
   return {
     http,
+    ...(doublePuppetHttp ? { doublePuppetHttp } : {}),
     client,
     media,
     ...(proxy ? { proxy } : {}),

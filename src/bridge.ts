@@ -231,6 +231,7 @@ export class Bridge {
     for (const net of this.networks.values()) await net.connector.stop().catch(() => undefined);
     // Last: a module's stop may still tell Matrix something.
     this.services.http.close();
+    this.services.doublePuppetHttp?.close();
     await this.db.close();
   }
 }

@@ -4,6 +4,7 @@ import { Bridge, prefixesOf } from '../bridge';
 import { loadConfigFile } from '../config/load';
 import type { Config } from '../config/types';
 import { createLogger } from '../logging/logger';
+import { renderDoublePuppetRegistration } from '../matrix/double-puppet';
 import { buildRegistration, renderRegistrationYaml } from '../matrix/registration';
 import { migrate } from '../store/migrate';
 import { openDatabase } from '../store/open';
@@ -35,6 +36,12 @@ export function generateRegistration(configPath: string, output: string, io: Cli
   writeFileSync(output, registrationFor(config), { mode: 0o600 });
   io.out(`Wrote ${output}. Add it to your homeserver:`);
   registrationHint(output, io);
+  const doublePuppet = renderDoublePuppetRegistration(config);
+  if (doublePuppet) {
+    const file = path.join(path.dirname(output), 'double-puppet.yaml');
+    writeFileSync(file, doublePuppet, { mode: 0o600 });
+    io.out(`Wrote ${file} (double puppeting, appservice.double_puppet_token): register it the same way.`);
+  }
 }
 
 export async function runMigrate(configPath: string, io: CliIo): Promise<void> {

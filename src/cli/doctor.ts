@@ -66,6 +66,7 @@ export async function doctor(configPath: string, registrationPath: string, io: C
       },
     },
     { name: 'homeserver', run: () => pingHomeserver(need(config)) },
+    { name: 'double puppeting', run: () => checkDoublePuppet(need(config)) },
   ];
   let ok = true;
   for (const check of checks) {
@@ -83,6 +84,23 @@ export async function doctor(configPath: string, registrationPath: string, io: C
 function need(config: Config | undefined): Config {
   if (!config) throw new Error('skipped: the config is not valid');
   return config;
+}
+
+/** The double-puppet registration is loaded when the homeserver accepts its token. */
+async function checkDoublePuppet(config: Config): Promise<string> {
+  const token = config.appservice.double_puppet_token;
+  if (!token)
+    return 'off (appservice.double_puppet_token not set): own messages from other devices show as ghosts';
+  const url = config.homeserver.url ?? (await discoverHomeserver(config.homeserver.domain));
+  const client = new MatrixClient(
+    new MatrixHttp({ baseUrl: url, asToken: token, log: nullLogger, attempts: 1 }),
+  );
+  await client.whoami().catch((err: unknown) => {
+    throw new Error(
+      `the homeserver rejects appservice.double_puppet_token (${String(err)}); register double-puppet.yaml (written by \`switchboard generate-registration\`) and restart the homeserver`,
+    );
+  });
+  return `${url} accepts the double-puppet token`;
 }
 
 async function pingHomeserver(config: Config): Promise<string> {

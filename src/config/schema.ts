@@ -171,6 +171,13 @@ export const CORE_SCHEMA: JsonSchema = {
             'Token the homeserver sends to the bridge (`hs_token`); different from as_token; or set SWITCHBOARD_HS_TOKEN. Generate with `openssl rand -hex 32`.',
           examples: ['CHANGE_ME'],
         },
+        double_puppet_token: {
+          type: 'string',
+          format: 'token',
+          description:
+            "Double puppeting: what a user sends from another device (their phone) appears from their own Matrix account instead of their account's ghost. This is the as_token of a second registration, `double-puppet.yaml`, which `switchboard generate-registration` writes next to registration.yaml when this is set; register it with the homeserver too. Leave it out to keep the ghost. Generate with `openssl rand -hex 32`.",
+          examples: ['CHANGE_ME'],
+        },
         bot: section('The bridge bot user, which runs the management rooms.', {
           localpart: {
             type: 'string',

@@ -18,6 +18,8 @@ export interface Config {
     readonly address: string;
     readonly as_token: string;
     readonly hs_token: string;
+    /** as_token of the double-puppet registration; absent: no double puppeting. */
+    readonly double_puppet_token?: string;
     readonly bot: { readonly localpart: string; readonly displayname: string; readonly avatar?: string };
     /** Largest transaction body accepted, in bytes. */
     readonly max_body_bytes: number;

@@ -68,13 +68,13 @@ export class MatrixClient {
   async redact(
     roomId: string,
     eventId: string,
-    opts: { asUser?: string; txnId: string; reason?: string },
+    opts: { asUser?: string; txnId: string; reason?: string; content?: Record<string, unknown> },
   ): Promise<void> {
     await this.http.request(
       'PUT',
       `/_matrix/client/v3/rooms/${enc(roomId)}/redact/${enc(eventId)}/${enc(opts.txnId)}`,
       {
-        body: opts.reason ? { reason: opts.reason } : {},
+        body: { ...opts.content, ...(opts.reason ? { reason: opts.reason } : {}) },
         asUser: opts.asUser,
       },
     );

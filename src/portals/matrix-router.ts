@@ -1,3 +1,4 @@
+import { DOUBLE_PUPPET_KEY } from '../matrix/double-puppet';
 import type { CommandProcessor } from '../commands/processor';
 import type { PermissionLevel } from '../config/types';
 import type { LoginManager } from '../logins/login-manager';
@@ -67,6 +68,8 @@ export class MatrixRouter {
     if (typeof ev.content !== 'object' || ev.content === null) ev.content = {};
     if (ev.type === 'm.room.member') return this.d.membership.handle(ev);
     if (this.isOurs(ev.sender)) return;
+    // What we sent as a user (double puppeting) comes back as theirs: an echo as well.
+    if (ev.content[DOUBLE_PUPPET_KEY] !== undefined) return;
     const level = this.d.permission(ev.sender);
     if (level === 'block') return;
     const owner = await this.d.store.users.ownerOfManagementRoom(ev.room_id);

@@ -14,6 +14,7 @@ import type {
 import type { ReadAhead } from '../store/message-repo';
 import type { Store } from '../store/store';
 import type { RemoteDescriber } from './describer';
+import { DoublePuppets } from './double-puppets';
 import type { GhostManager } from './ghosts';
 import type { PortalManager, ReadyPortal } from './portals';
 import { InflightSends } from './inflight';
@@ -41,6 +42,8 @@ export interface RemoteHandlerDeps {
   readonly isOurs?: (userId: string) => boolean;
   /** Chat facts for a portal created by an event that carries none (SDK 1.2). */
   readonly describe?: RemoteDescriber;
+  /** Shows a user's own messages from another device as that user (double puppeting). */
+  readonly doublePuppets?: DoublePuppets;
 }
 
 /** Delivers one remote event to Matrix: portal and ghost first, then the event, then the mapping. */
@@ -87,8 +90,10 @@ export class RemoteEventHandler {
       this.d.log.debug('no portal for remote event; dropped', { network: net.id, type: ev.type });
       return;
     }
-    const sender = await this.d.ghosts.ensure(net.ns, ev.sender.id, ev.sender.info, ev.chat.receiver);
-    if (ev.type !== 'member' && ev.type !== 'chat_info')
+    const puppet = await this.d.doublePuppets?.userFor(net.id, portal.room_id, ev);
+    const sender =
+      puppet ?? (await this.d.ghosts.ensure(net.ns, ev.sender.id, ev.sender.info, ev.chat.receiver));
+    if (!puppet && ev.type !== 'member' && ev.type !== 'chat_info')
       await this.d.ghosts.ensureJoined(portal.room_id, sender);
     const receiver = ev.chat.receiver ?? '';
     switch (ev.type) {
@@ -101,9 +106,10 @@ export class RemoteEventHandler {
       case 'reaction_remove': {
         const r = await this.d.store.reactions.get(net.id, receiver, ev.targetId, ev.sender.id, ev.key);
         if (!r) return;
-        await this.d.client.redact(portal.room_id, r.event_id, {
+        await this.as(sender).client.redact(portal.room_id, r.event_id, {
           asUser: sender,
           txnId: stableTxnId('unreact', r.event_id),
+          content: this.as(sender).mark({}, net.id),
         });
         await this.d.store.reactions.deleteByEventId(r.event_id);
         return;
@@ -113,9 +119,10 @@ export class RemoteEventHandler {
         for (const p of parts) {
           // A ghost may redact its own events; anything else (a Matrix user's message) needs the bot.
           const as = p.sender_remote === ev.sender.id ? sender : this.d.botUserId;
-          await this.d.client.redact(portal.room_id, p.event_id, {
+          await this.as(as).client.redact(portal.room_id, p.event_id, {
             asUser: as,
             txnId: stableTxnId('redact', p.event_id),
+            content: this.as(as).mark({}, net.id),
           });
         }
         return;
@@ -206,11 +213,16 @@ export class RemoteEventHandler {
       } else if (replyTo && replyTo.room_id === portal.room_id) {
         content['m.relates_to'] = { 'm.in_reply_to': { event_id: replyTo.event_id } };
       }
-      const eventId = await this.d.client.sendEvent(portal.room_id, type, content, {
-        asUser: sender,
-        txnId: stableTxnId(net.id, receiver, ev.id, partId),
-        ...(ev.backfill && ev.timestamp ? { ts: ev.timestamp } : {}),
-      });
+      const eventId = await this.as(sender).client.sendEvent(
+        portal.room_id,
+        type,
+        this.as(sender).mark(content, net.id),
+        {
+          asUser: sender,
+          txnId: stableTxnId(net.id, receiver, ev.id, partId),
+          ...(ev.backfill && ev.timestamp ? { ts: ev.timestamp } : {}),
+        },
+      );
       await this.d.store.messages.insert({
         network: net.id,
         receiver,
@@ -223,6 +235,17 @@ export class RemoteEventHandler {
         ts: ev.timestamp ?? Date.now(),
       });
     }
+  }
+
+  /** How to send as `userId`: our client for the bot and ghosts, the double-puppet one for a user. */
+  private as(userId: string) {
+    const dp = this.d.doublePuppets;
+    if (!dp || !this.d.isOurs || this.d.isOurs(userId))
+      return { client: this.d.client, mark: (c: Record<string, unknown>) => c };
+    return {
+      client: dp.client,
+      mark: (c: Record<string, unknown>, network: string) => DoublePuppets.mark(c, network),
+    };
   }
 
   private async content(net: NetworkRuntime, part: RemotePart, sender: string, chat: RemoteChatRef) {
@@ -241,7 +264,8 @@ export class RemoteEventHandler {
     const loadMedia = net.connector.loadMedia?.bind(net.connector);
     return partToContent(part, {
       media: this.d.media,
-      asUser: sender,
+      // A double-puppeted user is not ours to upload as; the bot is.
+      asUser: this.as(sender).client === this.d.client ? sender : this.d.botUserId,
       mentionUserIds,
       maxBytes: this.d.maxFileBytes,
       ...(loadMedia ? { loadByRef: loadMedia } : {}),
@@ -265,10 +289,15 @@ export class RemoteEventHandler {
     fallback['m.new_content'] = content;
     fallback['m.relates_to'] = { rel_type: 'm.replace', event_id: target.event_id };
     const editKey = ev.editId ?? stableTxnId(JSON.stringify(content));
-    await this.d.client.sendEvent(portal.room_id, 'm.room.message', fallback, {
-      asUser: sender,
-      txnId: stableTxnId(net.id, receiver, ev.targetId, 'edit', editKey),
-    });
+    await this.as(sender).client.sendEvent(
+      portal.room_id,
+      'm.room.message',
+      this.as(sender).mark(fallback, net.id),
+      {
+        asUser: sender,
+        txnId: stableTxnId(net.id, receiver, ev.targetId, 'edit', editKey),
+      },
+    );
   }
 
   private async reaction(
@@ -281,10 +310,11 @@ export class RemoteEventHandler {
     const target = (await this.d.store.messages.byRemoteId(net.id, receiver, ev.targetId))[0];
     if (!target || target.room_id !== portal.room_id) return;
     if (await this.d.store.reactions.get(net.id, receiver, ev.targetId, ev.sender.id, ev.key)) return;
-    const eventId = await this.d.client.sendEvent(
+    const relates = { rel_type: 'm.annotation', event_id: target.event_id, key: ev.key };
+    const eventId = await this.as(sender).client.sendEvent(
       portal.room_id,
       'm.reaction',
-      { 'm.relates_to': { rel_type: 'm.annotation', event_id: target.event_id, key: ev.key } },
+      this.as(sender).mark({ 'm.relates_to': relates }, net.id),
       { asUser: sender, txnId: stableTxnId(net.id, receiver, ev.targetId, 'react', ev.sender.id, ev.key) },
     );
     await this.d.store.reactions.insert({

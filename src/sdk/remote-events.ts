@@ -42,10 +42,10 @@ export interface RemoteMedia {
 /** The author of a remote event. */
 export interface RemoteSender extends RemoteUserRef {
   /**
-   * Set when the logged-in user sent it from another device (their phone). The core shows it
-   * from the ghost of the user's own remote account; it is not mistaken for an echo of a
-   * Matrix message, since echoes are recognised by their message ids. (Sending it as the Matrix
-   * user themselves, "double puppeting", is not implemented yet.)
+   * Set when the logged-in user sent it from another device (their phone). With double
+   * puppeting configured (`appservice.double_puppet_token`) the core sends it as the Matrix user
+   * themselves, marked so that its echo is not bridged back; otherwise from the ghost of the
+   * user's own remote account. Either way it is not mistaken for an echo of a Matrix message.
    */
   readonly isFromMe?: boolean;
   /** The sender's profile, synced when it changed; left out, the core asks `getUserInfo` for a ghost without a name. */

@@ -1,5 +1,6 @@
 import type { MatrixEvent } from '../harness/matrix-sync';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
+import type { BridgeHarness } from '../support/bridge-harness';
 
 export const body = (e: MatrixEvent): string =>
   String((e.content as { body?: unknown } | undefined)?.body ?? '');
@@ -76,4 +77,23 @@ export async function startChat(
   const portal = (await client.waitForInvite((i) => body(ready).includes(i.roomId))).roomId;
   await client.join(portal);
   return portal;
+}
+
+/**
+ * A new Matrix user `localpart`, logged in to the example network (under the same name) through
+ * the management room, with a DM portal to `contact` joined.
+ */
+export async function exampleUserWithChat(
+  h: BridgeHarness,
+  localpart: string,
+  contact: string,
+): Promise<{ client: TestMatrixClient; portal: string; loginId: string }> {
+  const bot = h.bridge.botUserId;
+  const client = await h.user(localpart);
+  const mgmt = await openManagementRoom(client, bot);
+  await loginExample(client, mgmt, bot, localpart);
+  const portal = await startChat(client, mgmt, bot, `example ${contact}`);
+  const login = (await h.bridge.store.logins.list({ userId: client.userId }))[0];
+  if (!login) throw new Error(`${localpart} has no login`);
+  return { client, portal, loginId: login.id };
 }

@@ -3,7 +3,7 @@ import { exampleNetwork } from '../../bridges/example/client';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
 import { eventually } from '../support/eventually';
-import { body, loginExample, openManagementRoom, startChat, waitForText } from './e2e-helpers';
+import { body, exampleUserWithChat, waitForText } from './e2e-helpers';
 
 jest.setTimeout(120_000);
 
@@ -27,12 +27,7 @@ describe('remote → Matrix delivery and the outbox commit (postgres)', () => {
       backend: 'postgres',
       bridges: { example: { enabled: true, contacts: ['alice'], reply_delay_ms: 20 } },
     });
-    const bot = h.bridge.botUserId;
-    dana = await h.user('dana');
-    const mgmt = await openManagementRoom(dana, bot);
-    await loginExample(dana, mgmt, bot, 'dana');
-    portal = await startChat(dana, mgmt, bot, 'example alice');
-    loginId = ((await h.bridge.store.logins.list({ userId: dana.userId }))[0] as { id: string }).id;
+    ({ client: dana, portal, loginId } = await exampleUserWithChat(h, 'dana', 'alice'));
     locker = new Client({ connectionString: h.dbUrl });
     await locker.connect();
   });

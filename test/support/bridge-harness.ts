@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/types';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { createLogger } from '../../src/logging/logger';
+import { renderDoublePuppetRegistration } from '../../src/matrix/double-puppet';
 import { buildRegistration, renderRegistrationYaml } from '../../src/matrix/registration';
 import type { BridgeModule } from '../../src/sdk/module';
 import { registerUser, TestMatrixClient } from '../harness/matrix-test-client';
@@ -20,6 +21,8 @@ export interface HarnessOptions {
   /** Modules given directly (third-party loading is tested separately). */
   readonly modules?: ReadonlyMap<string, BridgeModule<never>>;
   readonly extraConfig?: Record<string, unknown>;
+  /** Sets `appservice.double_puppet_token` and registers the double-puppet registration too. */
+  readonly doublePuppet?: boolean;
   /** Routes the bridge's homeserver traffic elsewhere (e.g. through a proxy that can fail). */
   readonly homeserverUrl?: (synapseUrl: string) => Promise<string>;
 }
@@ -53,6 +56,7 @@ export async function startBridgeHarness(o: HarnessOptions): Promise<BridgeHarne
       address: `http://127.0.0.1:${port}`,
       as_token: randomBytes(24).toString('hex'),
       hs_token: randomBytes(24).toString('hex'),
+      ...(o.doublePuppet ? { double_puppet_token: randomBytes(24).toString('hex') } : {}),
     },
     database: {
       ...(database?.url ? { url: database.url } : { path: pglitePath }),
@@ -69,8 +73,9 @@ export async function startBridgeHarness(o: HarnessOptions): Promise<BridgeHarne
     users: prefixes.map((p) => p.ghost),
     aliases: prefixes.map((p) => p.alias),
   });
+  const doublePuppet = renderDoublePuppetRegistration(base);
   const synapse = await startSynapse({
-    appserviceRegistrations: [renderRegistrationYaml(registration)],
+    appserviceRegistrations: [renderRegistrationYaml(registration), ...(doublePuppet ? [doublePuppet] : [])],
     serverName: domain,
   });
   const hsUrl = o.homeserverUrl ? await o.homeserverUrl(synapse.baseUrl) : synapse.baseUrl;

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { exampleNetwork } from '../../bridges/example/client';
+import { registrationFor } from '../../src/cli/commands';
+import { doctor } from '../../src/cli/doctor';
+import { DOUBLE_PUPPET_KEY } from '../../src/matrix/double-puppet';
+import type { TestMatrixClient } from '../harness/matrix-test-client';
+import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
+import { body, exampleUserWithChat, waitForText } from './e2e-helpers';
+
+jest.setTimeout(120_000);
+
+/**
+ * Double puppeting against a real Synapse with both registrations: what the logged-in user
+ * sends from another device appears from their own Matrix account (not their account's ghost),
+ * marked, and its echo from the homeserver is not sent back to the network.
+ */
+describe('double puppeting (example network)', () => {
+  let h: BridgeHarness;
+  let dana: TestMatrixClient;
+  let portal: string;
+  let loginId: string;
+  const ownGhost = '@example_dana:switchboard.test';
+
+  beforeAll(async () => {
+    h = await startBridgeHarness({
+      doublePuppet: true,
+      bridges: { example: { enabled: true, contacts: ['alice'], reply_delay_ms: 20 } },
+    });
+    ({ client: dana, portal, loginId } = await exampleUserWithChat(h, 'dana', 'alice'));
+  });
+  afterAll(() => h?.stop());
+
+  it("shows the user's message from their phone as the user, and does not send it back", async () => {
+    const remoteId = await exampleNetwork.contactSays(loginId, 'dana', 'sent from my phone', 'dm:alice');
+    const event = await waitForText(dana, portal, 'sent from my phone', dana.userId);
+    expect(event.content).toMatchObject({ [DOUBLE_PUPPET_KEY]: 'example' });
+    expect(await h.bridge.store.messages.byEventId(event.event_id)).toMatchObject({
+      remote_id: remoteId,
+      sender_mxid: dana.userId,
+    });
+
+    // The homeserver hands the event back as dana's: nothing goes out, so alice never answers.
+    await new Promise((r) => setTimeout(r, 1000));
+    await h.bridge.idle();
+    const seen = exampleNetwork.clients.get(loginId)?.seen ?? [];
+    expect(seen.filter((s) => s.includes('sent from my phone'))).toEqual([]);
+    const texts = (await dana.messages(portal, { limit: 30 })).map(body);
+    expect(texts.filter((t) => t.includes('sent from my phone'))).toEqual(['sent from my phone']);
+    await expect(dana.getState(portal, 'm.room.member', ownGhost)).rejects.toThrow();
+  });
+
+  it('edits from the phone come from the user too', async () => {
+    const client = exampleNetwork.clients.get(loginId);
+    const id = await exampleNetwork.contactSays(loginId, 'dana', 'typo from my phnoe', 'dm:alice');
+    const original = await waitForText(dana, portal, 'typo from my phnoe', dana.userId);
+    await client?.onEvent('dm:alice', 'dana', {
+      type: 'edit',
+      targetId: id as string,
+      parts: [{ kind: 'text', text: 'typo from my phone' }],
+    });
+    const edit = await waitForText(dana, portal, '* typo from my phone', dana.userId);
+    expect(edit.content).toMatchObject({
+      [DOUBLE_PUPPET_KEY]: 'example',
+      'm.relates_to': { rel_type: 'm.replace', event_id: original.event_id },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((client?.seen ?? []).filter((s) => s.startsWith('edit'))).toEqual([]);
+  });
+
+  it('doctor checks that the homeserver knows the double-puppet token', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-dp-doctor-'));
+    try {
+      const run = async (token: string) => {
+        const config = { ...h.config, appservice: { ...h.config.appservice, double_puppet_token: token } };
+        writeFileSync(path.join(dir, 'config.yaml'), stringify(config));
+        writeFileSync(path.join(dir, 'registration.yaml'), registrationFor(config));
+        const lines: string[] = [];
+        await doctor(path.join(dir, 'config.yaml'), path.join(dir, 'registration.yaml'), {
+          out: (l) => lines.push(l),
+          err: (l) => lines.push(l),
+        });
+        return lines.find((l) => l.includes('double puppeting'));
+      };
+      expect(await run(h.config.appservice.double_puppet_token as string)).toMatch(
+        /^✓ double puppeting: .* accepts the double-puppet token/,
+      );
+      expect(await run('0123456789abcdef0123456789abcdef')).toMatch(
+        /^✗ double puppeting: .*register double-puppet\.yaml/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
