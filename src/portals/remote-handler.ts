@@ -117,8 +117,10 @@ export class RemoteEventHandler {
       case 'redaction': {
         const parts = await this.d.store.messages.byRemoteId(net.id, receiver, ev.targetId);
         for (const p of parts) {
-          // A ghost may redact its own events; anything else (a Matrix user's message) needs the bot.
-          const as = p.sender_remote === ev.sender.id ? sender : this.d.botUserId;
+          // Whoever sent the event may redact it (a ghost, or a double-puppeted user); anything
+          // else (a Matrix user's message deleted from the remote side) needs the bot.
+          const own = p.sender_mxid ? p.sender_mxid === sender : p.sender_remote === ev.sender.id;
+          const as = own ? sender : this.d.botUserId;
           await this.as(as).client.redact(portal.room_id, p.event_id, {
             asUser: as,
             txnId: stableTxnId('redact', p.event_id),

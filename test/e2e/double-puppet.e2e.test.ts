@@ -70,6 +70,21 @@ describe('double puppeting (example network)', () => {
     expect((client?.seen ?? []).filter((s) => s.startsWith('edit'))).toEqual([]);
   });
 
+  it('deletions from the phone too: redacted by the user, and not sent back', async () => {
+    const client = exampleNetwork.clients.get(loginId);
+    const id = await exampleNetwork.contactSays(loginId, 'dana', 'delete me, phone', 'dm:alice');
+    const original = await waitForText(dana, portal, 'delete me, phone', dana.userId);
+    await client?.onEvent('dm:alice', 'dana', { type: 'redaction', targetId: id as string });
+    const redaction = await dana.waitForEvent(
+      portal,
+      (e) => e.type === 'm.room.redaction' && (e as { redacts?: string }).redacts === original.event_id,
+    );
+    expect(redaction.sender).toBe(dana.userId);
+    expect(redaction.content).toMatchObject({ [DOUBLE_PUPPET_KEY]: 'example' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((client?.seen ?? []).filter((s) => s.startsWith('redact'))).toEqual([]);
+  });
+
   it('doctor checks that the homeserver knows the double-puppet token', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sb-dp-doctor-'));
     try {
