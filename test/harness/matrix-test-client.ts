@@ -159,6 +159,18 @@ export class TestMatrixClient {
     return this.api('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`);
   }
 
+  /** A public read receipt up to `eventId` (what a client sends as the user reads). */
+  async sendReceipt(roomId: string, eventId: string): Promise<void> {
+    await this.api('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/receipt/m.read/${enc(eventId)}`, {
+      json: {},
+    });
+  }
+
+  async setTyping(roomId: string, typing: boolean): Promise<void> {
+    const path = `/_matrix/client/v3/rooms/${enc(roomId)}/typing/${enc(this.userId)}`;
+    await this.api('PUT', path, { json: typing ? { typing: true, timeout: 30_000 } : { typing: false } });
+  }
+
   getProfile(userId: string): Promise<Profile> {
     return this.api('GET', `/_matrix/client/v3/profile/${enc(userId)}`);
   }

@@ -197,6 +197,24 @@ describe('WhatsApp messages e2e', () => {
     expect(recent.filter((e) => e.sender === ghost(ALICE))).toHaveLength(0);
   });
 
+  it("passes the Matrix user's read receipts and typing to WhatsApp", async () => {
+    await dana.sendReceipt(dm, fromBob.event_id);
+    await eventually(
+      () => alice.calls.some((c) => c.method === 'sendSeen' && c.args[0] === jid(BOB)),
+      'WhatsApp marking the chat seen',
+    );
+    await dana.setTyping(dm, true);
+    await eventually(
+      () => alice.calls.some((c) => c.method === 'chat.sendStateTyping' && c.args[0] === jid(BOB)),
+      'WhatsApp showing dana typing',
+    );
+    await dana.setTyping(dm, false);
+    await eventually(
+      () => alice.calls.some((c) => c.method === 'chat.clearState' && c.args[0] === jid(BOB)),
+      'WhatsApp clearing the typing state',
+    );
+  });
+
   it('shows messages the user sent from the phone as their own ghost', async () => {
     alice.ownMessageFromPhone({ to: jid(BOB), body: 'typed on my phone' });
     const own = await waitForText(dana, dm, 'typed on my phone', ghost(ALICE));
@@ -205,11 +223,19 @@ describe('WhatsApp messages e2e', () => {
 
   it('bridges a group with its name, topic and members, and syncs changes', async () => {
     const group = w.network.createGroup('Team', [ALICE, BOB, CAROL]);
+    alice.addContact({ id: group, profilePicUrl: 'https://pps.whatsapp.net/v/team.jpg?oe=2' });
     await w.bob.sendMessage(group, 'hello team');
     const room = (await dana.waitForInvite((i) => i.roomId !== dm)).roomId;
     await dana.join(room);
     await waitForText(dana, room, 'hello team', ghost(BOB));
     expect(await dana.getState(room, 'm.room.name')).toEqual({ name: 'Team' });
+    // The group picture is the room avatar (DMs keep the partner's ghost avatar instead).
+    const avatar = await eventually(async () => {
+      const state = await dana.getState(room, 'm.room.avatar').catch(() => null);
+      return typeof state?.url === 'string' ? state.url : null;
+    }, 'the room avatar');
+    expect(avatar).toMatch(/^mxc:\/\//);
+    expect(w.pictures.urls).toContain('https://pps.whatsapp.net/v/team.jpg?oe=2');
     await eventually(async () => ghost(CAROL) in (await dana.joinedMembers(room)), 'Carol to be a member');
 
     alice.groupUpdate({ chatId: group, type: 'subject', author: jid(BOB), body: 'Team 2' });
