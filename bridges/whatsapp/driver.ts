@@ -161,6 +161,10 @@ export interface WAChat {
   description?: string;
   /** Groups only (whatsapp-web.js `GroupChat`). */
   participants?: WAGroupParticipant[];
+  /** Groups only; false when WhatsApp refuses (only admins may, in a restricted group). */
+  setSubject?(subject: string): Promise<boolean>;
+  /** Groups only; false when WhatsApp refuses. */
+  setDescription?(description: string): Promise<boolean>;
 
   sendSeen(): Promise<boolean>;
   /** WhatsApp shows "typing…" for about 25 s, or until clearState(). */

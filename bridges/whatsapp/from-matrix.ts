@@ -255,6 +255,20 @@ export class WhatsAppSession implements RemoteSession {
     await (typing ? chat?.sendStateTyping() : chat?.clearState());
   }
 
+  /** A Matrix rename or topic change of a group's room renames the group or sets its description. */
+  async setChatInfo(portal: PortalInfo, info: { name?: string; topic?: string }): Promise<void> {
+    const chat = await this.live().client.driver.getChatById(portal.chat.id);
+    if (!chat?.isGroup) return; // a DM has no name or description of its own on WhatsApp
+    const refused = (what: string) =>
+      new BridgeError(
+        'permission_denied',
+        `WhatsApp did not let you change the group's ${what} (only admins may)`,
+      );
+    if (info.name && chat.setSubject && !(await chat.setSubject(info.name))) throw refused('name');
+    if (info.topic !== undefined && chat.setDescription && !(await chat.setDescription(info.topic)))
+      throw refused('description');
+  }
+
   async markRead(portal: PortalInfo): Promise<void> {
     await this.live().client.driver.sendSeen(portal.chat.id);
   }

@@ -120,6 +120,8 @@ export function toChat(chat: WAWebJS.Chat): WAChat {
   };
   if (chat.isGroup) {
     const group = chat as WAWebJS.GroupChat;
+    result.setSubject = (subject) => group.setSubject(subject);
+    result.setDescription = (description) => group.setDescription(description);
     result.description = group.description ?? '';
     result.participants = (group.participants ?? []).map((p) => ({
       id: toContactId(p.id),

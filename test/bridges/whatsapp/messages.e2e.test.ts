@@ -246,6 +246,18 @@ describe('WhatsApp messages e2e', () => {
     await eventually(async () => ghost('3722222222') in (await dana.joinedMembers(room)), 'the added member');
     alice.groupUpdate({ chatId: group, type: 'leave', author: jid(CAROL), recipientIds: [jid(CAROL)] });
     await eventually(async () => !(ghost(CAROL) in (await dana.joinedMembers(room))), 'Carol to leave');
+
+    // And back: renaming the room renames the group; its topic is the group's description. (Group
+    // rooms leave that to power level 50; the bot grants it, as a room admin would.)
+    const levels = await dana.getState(room, 'm.room.power_levels');
+    const users = { ...(levels.users as Record<string, number>), [dana.userId]: 50 };
+    await w.h.bridge.services.client.sendState(room, 'm.room.power_levels', '', { ...levels, users }, w.bot);
+    await dana.sendState(room, 'm.room.name', '', { name: 'Team 3' });
+    await dana.sendState(room, 'm.room.topic', '', { topic: 'We ship things' });
+    const call = (method: string, arg: string) => () =>
+      alice.calls.some((c) => c.method === method && c.args[0] === group && c.args[1] === arg);
+    await eventually(call('chat.setSubject', 'Team 3'), 'the group renamed on WhatsApp');
+    await eventually(call('chat.setDescription', 'We ship things'), 'the group description on WhatsApp');
   });
 
   it('starts a chat by phone number, and says when a number is not on WhatsApp', async () => {

@@ -117,6 +117,18 @@ export function chatShape(host: ShapeHost, chat: StoredChat): WAChat {
       return inChat.slice(-options.limit).map((m) => messageShape(host, m));
     },
   };
+  if (chat.isGroup) {
+    snapshot.setSubject = async (subject) => {
+      host.record('chat.setSubject', id, subject);
+      chat.name = subject;
+      return true;
+    };
+    snapshot.setDescription = async (description) => {
+      host.record('chat.setDescription', id, description);
+      chat.description = description;
+      return true;
+    };
+  }
   if (chat.description !== undefined) snapshot.description = chat.description;
   if (chat.participants !== undefined) snapshot.participants = chat.participants.map((p) => ({ ...p }));
   return snapshot;
