@@ -122,6 +122,39 @@ describe('WhatsAppSession', () => {
     ]);
   });
 
+  it('renames a group from Matrix, and says so when WhatsApp refuses (only admins may)', async () => {
+    const ctx = stubContext({ backfill: { messages: 0, chats: 0 } });
+    const rec = recordingFactory();
+    const pool = new ClientPool(ctx, rec.factory);
+    const { driver, record: login } = await loggedIn(ctx, pool, rec);
+    const session = new WhatsAppSession(ctx, pool, login, fetch);
+    await session.connect();
+    const group = '120363000000000042@g.us';
+    const asked: string[] = [];
+    let allowed = true;
+    driver.getChatById = async () =>
+      ({
+        isGroup: true,
+        setSubject: async (s: string) => (asked.push(`subject ${s}`), allowed),
+        setDescription: async (d: string) => (asked.push(`description ${d}`), allowed),
+      }) as never;
+    const portal: PortalInfo = {
+      network: 'whatsapp',
+      chat: { id: group, receiver: 'l1' },
+      roomId: '!g:hs',
+      kind: 'group',
+      metadata: {},
+    };
+    await session.setChatInfo(portal, { name: 'Team' });
+    await session.setChatInfo(portal, { topic: '' });
+    expect(asked).toEqual(['subject Team', 'description ']);
+    allowed = false;
+    await expect(session.setChatInfo(portal, { name: 'Mine now' })).rejects.toMatchObject({
+      code: 'permission_denied',
+      message: expect.stringContaining('only admins'),
+    });
+  });
+
   it('bridges only the chats the config asks for; status broadcasts only when enabled', async () => {
     for (const [config, expected] of [
       [{ bridge_chats: 'dms', bridge_status_broadcasts: false }, ['3798765432@c.us']],
