@@ -52,6 +52,13 @@ describe('double puppeting (example network)', () => {
     await expect(dana.getState(portal, 'm.room.member', ownGhost)).rejects.toThrow();
   });
 
+  it("never speaks as the user for anyone else: a contact's message stays the contact's ghost", async () => {
+    await exampleNetwork.contactSays(loginId, 'alice', 'alice, unprompted', 'dm:alice');
+    const event = await waitForText(dana, portal, 'alice, unprompted');
+    expect(event.sender).toBe('@example_alice:switchboard.test');
+    expect(event.content).not.toHaveProperty(DOUBLE_PUPPET_KEY);
+  });
+
   it('edits from the phone come from the user too', async () => {
     const client = exampleNetwork.clients.get(loginId);
     const id = await exampleNetwork.contactSays(loginId, 'dana', 'typo from my phnoe', 'dm:alice');
