@@ -106,10 +106,11 @@ export class RemoteEventHandler {
       case 'reaction_remove': {
         const r = await this.d.store.reactions.get(net.id, receiver, ev.targetId, ev.sender.id, ev.key);
         if (!r) return;
-        await this.as(sender).client.redact(portal.room_id, r.event_id, {
+        const via = this.as(sender, net.id);
+        await via.client.redact(portal.room_id, r.event_id, {
           asUser: sender,
           txnId: stableTxnId('unreact', r.event_id),
-          content: this.as(sender).mark({}, net.id),
+          content: via.mark({}),
         });
         await this.d.store.reactions.deleteByEventId(r.event_id);
         return;
@@ -121,10 +122,11 @@ export class RemoteEventHandler {
           // else (a Matrix user's message deleted from the remote side) needs the bot.
           const own = p.sender_mxid ? p.sender_mxid === sender : p.sender_remote === ev.sender.id;
           const as = own ? sender : this.d.botUserId;
-          await this.as(as).client.redact(portal.room_id, p.event_id, {
+          const via = this.as(as, net.id);
+          await via.client.redact(portal.room_id, p.event_id, {
             asUser: as,
             txnId: stableTxnId('redact', p.event_id),
-            content: this.as(as).mark({}, net.id),
+            content: via.mark({}),
           });
         }
         return;
@@ -215,16 +217,12 @@ export class RemoteEventHandler {
       } else if (replyTo && replyTo.room_id === portal.room_id) {
         content['m.relates_to'] = { 'm.in_reply_to': { event_id: replyTo.event_id } };
       }
-      const eventId = await this.as(sender).client.sendEvent(
-        portal.room_id,
-        type,
-        this.as(sender).mark(content, net.id),
-        {
-          asUser: sender,
-          txnId: stableTxnId(net.id, receiver, ev.id, partId),
-          ...(ev.backfill && ev.timestamp ? { ts: ev.timestamp } : {}),
-        },
-      );
+      const via = this.as(sender, net.id);
+      const eventId = await via.client.sendEvent(portal.room_id, type, via.mark(content), {
+        asUser: sender,
+        txnId: stableTxnId(net.id, receiver, ev.id, partId),
+        ...(ev.backfill && ev.timestamp ? { ts: ev.timestamp } : {}),
+      });
       await this.d.store.messages.insert({
         network: net.id,
         receiver,
@@ -239,14 +237,18 @@ export class RemoteEventHandler {
     }
   }
 
-  /** How to send as `userId`: our client for the bot and ghosts, the double-puppet one for a user. */
-  private as(userId: string) {
+  /**
+   * How to send as `userId` in `network`: our client for the bot and ghosts; for a user (double
+   * puppeting) the double-puppet client, with the marker that makes the echo recognisable.
+   */
+  private as(userId: string, network: string) {
     const dp = this.d.doublePuppets;
     if (!dp || !this.d.isOurs || this.d.isOurs(userId))
-      return { client: this.d.client, mark: (c: Record<string, unknown>) => c };
+      return { client: this.d.client, puppet: false, mark: (c: Record<string, unknown>) => c };
     return {
       client: dp.client,
-      mark: (c: Record<string, unknown>, network: string) => DoublePuppets.mark(c, network),
+      puppet: true,
+      mark: (c: Record<string, unknown>) => DoublePuppets.mark(c, network),
     };
   }
 
@@ -267,7 +269,7 @@ export class RemoteEventHandler {
     return partToContent(part, {
       media: this.d.media,
       // A double-puppeted user is not ours to upload as; the bot is.
-      asUser: this.as(sender).client === this.d.client ? sender : this.d.botUserId,
+      asUser: this.as(sender, net.id).puppet ? this.d.botUserId : sender,
       mentionUserIds,
       maxBytes: this.d.maxFileBytes,
       ...(loadMedia ? { loadByRef: loadMedia } : {}),
@@ -291,15 +293,11 @@ export class RemoteEventHandler {
     fallback['m.new_content'] = content;
     fallback['m.relates_to'] = { rel_type: 'm.replace', event_id: target.event_id };
     const editKey = ev.editId ?? stableTxnId(JSON.stringify(content));
-    await this.as(sender).client.sendEvent(
-      portal.room_id,
-      'm.room.message',
-      this.as(sender).mark(fallback, net.id),
-      {
-        asUser: sender,
-        txnId: stableTxnId(net.id, receiver, ev.targetId, 'edit', editKey),
-      },
-    );
+    const via = this.as(sender, net.id);
+    await via.client.sendEvent(portal.room_id, 'm.room.message', via.mark(fallback), {
+      asUser: sender,
+      txnId: stableTxnId(net.id, receiver, ev.targetId, 'edit', editKey),
+    });
   }
 
   private async reaction(
@@ -313,10 +311,11 @@ export class RemoteEventHandler {
     if (!target || target.room_id !== portal.room_id) return;
     if (await this.d.store.reactions.get(net.id, receiver, ev.targetId, ev.sender.id, ev.key)) return;
     const relates = { rel_type: 'm.annotation', event_id: target.event_id, key: ev.key };
-    const eventId = await this.as(sender).client.sendEvent(
+    const via = this.as(sender, net.id);
+    const eventId = await via.client.sendEvent(
       portal.room_id,
       'm.reaction',
-      this.as(sender).mark({ 'm.relates_to': relates }, net.id),
+      via.mark({ 'm.relates_to': relates }),
       { asUser: sender, txnId: stableTxnId(net.id, receiver, ev.targetId, 'react', ev.sender.id, ev.key) },
     );
     await this.d.store.reactions.insert({
