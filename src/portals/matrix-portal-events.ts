@@ -54,6 +54,12 @@ export class MatrixPortalEvents {
         return this.reaction(net, portal, ev, actor, relates);
       case 'm.room.redaction':
         return this.redaction(net, portal, ev, actor);
+      case 'm.room.encrypted':
+        // The bridge has no keys: said in the room, rather than the message vanishing.
+        throw new BridgeError(
+          'not_supported',
+          'the bridge cannot read end-to-end encrypted messages, and encryption cannot be turned off in a room: bridge the chat to a new, unencrypted room',
+        );
       case 'm.room.name':
       case 'm.room.topic': {
         const session = await this.d.logins.sessionFor(net, actor, portal);

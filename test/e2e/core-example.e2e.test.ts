@@ -191,6 +191,20 @@ describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => 
     expect(helloCopies).toHaveLength(0);
   });
 
+  it('says in the room that an encrypted message cannot be bridged, instead of dropping it', async () => {
+    const encrypted = await dana.sendEvent(portal, 'm.room.encrypted', {
+      algorithm: 'm.megolm.v1.aes-sha2',
+      ciphertext: 'AwgAEnAc',
+      device_id: 'DANADEVICE',
+      sender_key: 'c2VuZGVyIGtleQ',
+      session_id: 'c2Vzc2lvbg',
+    });
+    const notice = await waitForText(dana, portal, /cannot read end-to-end encrypted messages/, bot);
+    expect(notice.content).toMatchObject({ 'm.relates_to': { 'm.in_reply_to': { event_id: encrypted } } });
+    const seen = exampleNetwork.clients.get(loginId)?.seen ?? [];
+    expect(seen.some((s) => s.includes('AwgAEnAc'))).toBe(false);
+  });
+
   it('opens a DM when a contact writes first, described by the session (SDK 1.2)', async () => {
     // The event carries neither chat facts nor a profile: the core asks getChatInfo and getUserInfo.
     const bob = '@example_bob:switchboard.test';
