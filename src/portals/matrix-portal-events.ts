@@ -58,7 +58,7 @@ export class MatrixPortalEvents {
         // The bridge has no keys: said in the room, rather than the message vanishing.
         throw new BridgeError(
           'not_supported',
-          'the bridge cannot read end-to-end encrypted messages, and encryption cannot be turned off in a room: bridge the chat to a new, unencrypted room',
+          'the bridge cannot read end-to-end encrypted messages, and encryption cannot be turned off in a room: an admin can `unbridge` this room, and the chat continues in a new one',
         );
       case 'm.room.name':
       case 'm.room.topic': {
