@@ -91,10 +91,7 @@ async function checkDoublePuppet(config: Config): Promise<string> {
   const token = config.appservice.double_puppet_token;
   if (!token)
     return 'off (appservice.double_puppet_token not set): own messages from other devices show as ghosts';
-  const url = config.homeserver.url ?? (await discoverHomeserver(config.homeserver.domain));
-  const client = new MatrixClient(
-    new MatrixHttp({ baseUrl: url, asToken: token, log: nullLogger, attempts: 1 }),
-  );
+  const { url, client } = await homeserverClient(config, token);
   await client.whoami().catch((err: unknown) => {
     throw new Error(
       `the homeserver rejects appservice.double_puppet_token (${String(err)}); register double-puppet.yaml (written by \`switchboard generate-registration\`) and restart the homeserver`,
@@ -103,11 +100,18 @@ async function checkDoublePuppet(config: Config): Promise<string> {
   return `${url} accepts the double-puppet token`;
 }
 
-async function pingHomeserver(config: Config): Promise<string> {
+/** The homeserver's URL (configured or discovered) and a client that tries each call once with `token`. */
+async function homeserverClient(
+  config: Config,
+  token: string,
+): Promise<{ url: string; client: MatrixClient }> {
   const url = config.homeserver.url ?? (await discoverHomeserver(config.homeserver.domain));
-  const client = new MatrixClient(
-    new MatrixHttp({ baseUrl: url, asToken: config.appservice.as_token, log: nullLogger, attempts: 1 }),
-  );
+  const http = new MatrixHttp({ baseUrl: url, asToken: token, log: nullLogger, attempts: 1 });
+  return { url, client: new MatrixClient(http) };
+}
+
+async function pingHomeserver(config: Config): Promise<string> {
+  const { url, client } = await homeserverClient(config, config.appservice.as_token);
   const versions = await fetch(`${url}/_matrix/client/versions`, {
     signal: AbortSignal.timeout(10_000),
   }).catch(() => null);

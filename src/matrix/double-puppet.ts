@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Document } from 'yaml';
+import { escapeRegex } from './registration';
 
 /**
  * Double puppeting, the appservice way (as mautrix bridges do it): a second registration whose
@@ -32,7 +33,7 @@ export interface DoublePuppetSource {
 export function renderDoublePuppetRegistration(config: DoublePuppetSource): string | null {
   const token = config.appservice.double_puppet_token;
   if (!token) return null;
-  const domain = config.homeserver.domain.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const domain = escapeRegex(config.homeserver.domain);
   const doc = new Document({
     id: `${config.appservice.id}-double-puppet`,
     url: null,

@@ -46,7 +46,8 @@ export interface Registration {
   };
 }
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `s` matched literally inside a regex (server names in namespace regexes). */
+export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function checkPrefix(prefix: string): string {
   // An empty prefix would claim every user on the server.

@@ -31,8 +31,9 @@ async function probe(p: () => Promise<unknown>, what: string): Promise<string> {
 
 /**
  * `/ready`: the database answers and the homeserver answers our appservice ping (which also
- * proves it can reach us back; on a homeserver without the ping, accepts our token). A result is reused for a few seconds so that frequent probes
- * (Kubernetes, Docker health checks) do not turn into homeserver load.
+ * proves it can reach us back; on a homeserver without the ping, accepts our token). A result
+ * is reused for a few seconds so that frequent probes (Kubernetes, Docker health checks) do not
+ * turn into homeserver load.
  */
 export class Readiness {
   private last: { at: number; report: Promise<ReadinessReport> } | null = null;

@@ -1,8 +1,8 @@
-import { DOUBLE_PUPPET_KEY } from '../matrix/double-puppet';
 import type { CommandProcessor } from '../commands/processor';
 import type { PermissionLevel } from '../config/types';
 import type { LoginManager } from '../logins/login-manager';
 import type { MatrixClient } from '../matrix/client';
+import { DOUBLE_PUPPET_KEY } from '../matrix/double-puppet';
 import type { MediaProxy } from '../matrix/media-proxy';
 import type { NetworkRuntime } from '../modules/runtime';
 import type { Logger } from '../sdk/context';
