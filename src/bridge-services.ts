@@ -17,6 +17,7 @@ import { MatrixIngest } from './portals/matrix-ingest';
 import { MatrixPortalEvents } from './portals/matrix-portal-events';
 import { MatrixRouter } from './portals/matrix-router';
 import { MembershipHandler } from './portals/membership';
+import { RoomUpgrades } from './portals/room-upgrades';
 import { Notifier } from './portals/notifier';
 import { PortalManager } from './portals/portals';
 import { RemoteEventHandler } from './portals/remote-handler';
@@ -136,6 +137,17 @@ export function wireServices(
     log.child({ component: 'commands' }),
     config.provisioning.enabled ? [webCommand(tokens, pageUrl(config))] : [],
   );
+  const upgrades = new RoomUpgrades({
+    store,
+    client,
+    portals,
+    ghosts,
+    notifier,
+    networks,
+    botUserId,
+    isOurs,
+    log: log.child({ component: 'room-upgrades' }),
+  });
   const membership = new MembershipHandler({
     store,
     client,
@@ -143,6 +155,7 @@ export function wireServices(
     logins,
     ghosts,
     notifier,
+    upgrades,
     botUserId,
     permission,
     isOurs,
@@ -167,6 +180,7 @@ export function wireServices(
     commands,
     logins,
     notifier,
+    upgrades,
     botUserId,
     permission,
     log,

@@ -118,14 +118,13 @@ export class MatrixClient {
     }
   }
 
-  async join(roomIdOrAlias: string, asUser?: string): Promise<string> {
+  /** `via`: a server that knows the room (a room id carries none from room version 12 on). */
+  async join(roomIdOrAlias: string, asUser?: string, via?: string): Promise<string> {
     const res = await this.http.request<{ room_id: string }>(
       'POST',
       `/_matrix/client/v3/join/${enc(roomIdOrAlias)}`,
-      {
-        body: {},
-        asUser,
-      },
+      // `server_name` is the older name of `via`; Synapse and conduwuit read both.
+      { body: {}, asUser, query: { via, server_name: via } },
     );
     return res.room_id;
   }

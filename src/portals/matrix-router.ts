@@ -15,6 +15,7 @@ import { MatrixEphemeral } from './matrix-ephemeral';
 import type { MatrixPortalEvents } from './matrix-portal-events';
 import type { MembershipHandler } from './membership';
 import type { Notifier } from './notifier';
+import type { RoomUpgrades } from './room-upgrades';
 
 type RoomEvent = {
   event_id: string;
@@ -36,6 +37,7 @@ export interface MatrixRouterDeps {
   readonly commands: CommandProcessor;
   readonly logins: LoginManager;
   readonly notifier: Notifier;
+  readonly upgrades: RoomUpgrades;
   readonly proxy?: MediaProxy;
   readonly botUserId: string;
   readonly permission: (userId: string) => PermissionLevel;
@@ -91,6 +93,7 @@ export class MatrixRouter {
     if (!portal?.room_id) return;
     const net = this.d.networks.get(portal.network);
     if (!net) return;
+    if (ev.type === 'm.room.tombstone' && ev.state_key === '') return this.d.upgrades.tombstone(ev);
     try {
       await this.d.portalEvents.handle(
         net,

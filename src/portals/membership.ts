@@ -9,6 +9,7 @@ import { toPortalInfo, type PortalRow } from '../store/portal-repo';
 import type { Store } from '../store/store';
 import type { GhostManager } from './ghosts';
 import type { Notifier } from './notifier';
+import type { RoomUpgrades } from './room-upgrades';
 
 type MemberEvent = { room_id: string; sender: string; state_key?: string; content: Record<string, unknown> };
 
@@ -19,6 +20,7 @@ export interface MembershipDeps {
   readonly logins: LoginManager;
   readonly ghosts: GhostManager;
   readonly notifier: Notifier;
+  readonly upgrades: RoomUpgrades;
   readonly botUserId: string;
   readonly permission: (userId: string) => PermissionLevel;
   readonly isOurs: (userId: string) => boolean;
@@ -29,8 +31,8 @@ const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
 /**
  * `m.room.member` events: keeps the member cache, accepts the bot's DM invites (management
- * rooms), turns an invite of a ghost into a new DM portal, and tells modules when Matrix
- * users join or leave a portal.
+ * rooms), turns an invite of a ghost into a new DM portal (unless the room is an upgraded
+ * portal's replacement), and tells modules when Matrix users join or leave a portal.
  */
 export class MembershipHandler {
   constructor(private readonly d: MembershipDeps) {}
@@ -70,8 +72,13 @@ export class MembershipHandler {
     }
     await this.d.client.join(ev.room_id, this.d.botUserId);
     if (await this.d.store.portals.byRoom(ev.room_id)) return;
+    if (await this.d.upgrades.isReplacement(ev.room_id, this.d.botUserId)) return;
     const members = await this.d.client.joinedMembers(ev.room_id).catch(() => ({}));
-    if (ev.content.is_direct === true || Object.keys(members).length <= 2) {
+    // A room of two without `is_direct` (some clients leave it out) is taken for a DM only while
+    // the user has no management room: an admin inviting the bot to a new room to link it keeps
+    // theirs.
+    const small = Object.keys(members).length <= 2 && !(await this.d.store.users.managementRoom(ev.sender));
+    if (ev.content.is_direct === true || small) {
       await this.d.store.users.setManagementRoom(ev.sender, ev.room_id);
       await this.d.notifier.notice(
         ev.room_id,
@@ -89,6 +96,8 @@ export class MembershipHandler {
     await this.d.ghosts.ensure(net.ns, remoteId);
     await this.d.client.join(ev.room_id, ghost);
     if (await this.d.store.portals.byRoom(ev.room_id)) return;
+    // Invited along with everyone else into an upgraded portal room: not a new chat.
+    if (await this.d.upgrades.isReplacement(ev.room_id, ghost)) return;
     try {
       if (!atLeast(this.d.permission(ev.sender), 'user'))
         throw new Error('you may not start chats through this bridge');

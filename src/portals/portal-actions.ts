@@ -54,6 +54,8 @@ export class PortalActions {
       name: info.name ?? null,
       metadata: {},
     });
+    // A room is a portal or a management room, never both (every message would be a command).
+    await this.d.store.users.releaseManagementRoom(roomId);
     const portal = (await this.d.portals.find(net.id, chat)) as PortalRow & { room_id: string };
     await session.onMatrixMembership?.(toPortalInfo(portal), { ...actor, membership: 'join' });
     return portal;

@@ -28,6 +28,27 @@ export type SpaceRef = RemoteSpace;
 /** Spaces are portal rows under this reserved remote id prefix; modules must not mint such ids. */
 export const spaceChatId = (spaceId: string): string => `space:${spaceId}`;
 
+/**
+ * The `m.bridge` state of a portal (MSC2346, and the older `uk.half-shot.bridge` some clients
+ * still read): which network and chat the room stands for.
+ */
+export function bridgeState(
+  botUserId: string,
+  network: string,
+  networkDisplayName: string,
+  chat: RemoteChatRef,
+  name?: string | null,
+): { type: string; state_key: string; content: Record<string, unknown> }[] {
+  const content = {
+    bridgebot: botUserId,
+    creator: botUserId,
+    protocol: { id: network, displayname: networkDisplayName },
+    channel: { id: chat.id, ...(name ? { displayname: name } : {}) },
+  };
+  const stateKey = `switchboard://${network}/${encodeURIComponent(chat.id)}`;
+  return ['m.bridge', 'uk.half-shot.bridge'].map((type) => ({ type, state_key: stateKey, content }));
+}
+
 const key = (network: string, chat: RemoteChatRef) =>
   `${network}\u0000${chat.id}\u0000${chat.receiver ?? ''}`;
 
@@ -74,13 +95,6 @@ export class PortalManager {
   ): Promise<ReadyPortal> {
     const info = given ?? (await this.describe?.describeChat(ns.network, chat)) ?? {};
     const kind = info.kind ?? (chat.receiver ? 'dm' : 'channel');
-    const bridgeState = {
-      bridgebot: this.botUserId,
-      creator: this.botUserId,
-      protocol: { id: ns.network, displayname: o.networkDisplayName },
-      channel: { id: chat.id, ...(info.name ? { displayname: info.name } : {}) },
-    };
-    const stateKey = `switchboard://${ns.network}/${encodeURIComponent(chat.id)}`;
     // DMs are created by the remote partner's ghost, so clients show the room as a DM with them.
     const dmCreator =
       kind === 'dm' && info.dmPartner
@@ -103,10 +117,7 @@ export class PortalManager {
         initialState: [
           ...(o.asSpace
             ? []
-            : [
-                { type: 'm.bridge', state_key: stateKey, content: bridgeState },
-                { type: 'uk.half-shot.bridge', state_key: stateKey, content: bridgeState },
-              ]),
+            : bridgeState(this.botUserId, ns.network, o.networkDisplayName, chat, info.name)),
           ...(spaceRoom ? [this.parentState(spaceRoom)] : []),
         ],
       },
@@ -180,6 +191,14 @@ export class PortalManager {
       ? { id: portal.remote_id, receiver: portal.receiver }
       : { id: portal.remote_id };
     await this.store.portals.update(ns.network, chat, { space_room: target });
+  }
+
+  /** After a room upgrade: the space lists the replacement room instead of the old one. */
+  async replaceInSpace(spaceRoom: string, oldRoom: string, newRoom: string): Promise<void> {
+    await this.client.sendState(spaceRoom, 'm.space.child', oldRoom, {}, this.botUserId);
+    await this.addChild(spaceRoom, newRoom);
+    const parent = this.parentState(spaceRoom);
+    await this.client.sendState(newRoom, parent.type, parent.state_key, parent.content, this.botUserId);
   }
 
   private get via(): string[] {

@@ -105,7 +105,8 @@ export class RemoteEventHandler {
         return this.reaction(net, portal, sender, ev);
       case 'reaction_remove': {
         const r = await this.d.store.reactions.get(net.id, receiver, ev.targetId, ev.sender.id, ev.key);
-        if (!r) return;
+        // Events of a room the portal left (an upgrade) stay as they are, like edits of them.
+        if (!r || r.room_id !== portal.room_id) return;
         const via = this.as(sender, net.id);
         await via.client.redact(portal.room_id, r.event_id, {
           asUser: sender,
@@ -118,6 +119,7 @@ export class RemoteEventHandler {
       case 'redaction': {
         const parts = await this.d.store.messages.byRemoteId(net.id, receiver, ev.targetId);
         for (const p of parts) {
+          if (p.room_id !== portal.room_id) continue;
           // Whoever sent the event may redact it (a ghost, or a double-puppeted user); anything
           // else (a Matrix user's message deleted from the remote side) needs the bot.
           const own = p.sender_mxid ? p.sender_mxid === sender : p.sender_remote === ev.sender.id;

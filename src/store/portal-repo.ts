@@ -135,6 +135,11 @@ export class PortalRepo {
     ]);
   }
 
+  /** A room upgrade: the portal of `oldRoom` is now `newRoom`. Message rows keep their own room. */
+  async moveRoom(oldRoom: string, newRoom: string): Promise<void> {
+    await this.write('UPDATE portal SET room_id = $2 WHERE room_id = $1', [oldRoom, newRoom]);
+  }
+
   async delete(roomId: string): Promise<void> {
     await this.write('DELETE FROM portal WHERE room_id = $1', [roomId]);
   }

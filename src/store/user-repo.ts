@@ -42,6 +42,18 @@ export class UserRepo {
     }
   }
 
+  /** `roomId` is no one's management room any more (it became a portal). */
+  async releaseManagementRoom(roomId: string): Promise<void> {
+    try {
+      await this.db.query('UPDATE matrix_user SET management_room = NULL WHERE management_room = $1', [
+        roomId,
+      ]);
+    } finally {
+      this.roomOf.clear();
+      this.ownerOf.clear();
+    }
+  }
+
   async ownerOfManagementRoom(roomId: string): Promise<string | null> {
     return this.ownerOf.load(roomId, async () => {
       const res = await this.db.query<{ user_id: string }>(

@@ -90,6 +90,15 @@ export class TestMatrixClient {
     await this.api('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/leave`, { json: {} });
   }
 
+  /** Upgrades the room to `newVersion` (what a client's "upgrade room" does); returns the new room. */
+  async upgradeRoom(roomId: string, newVersion: string): Promise<string> {
+    const path = `/_matrix/client/v3/rooms/${enc(roomId)}/upgrade`;
+    const res = await this.api<{ replacement_room: string }>('POST', path, {
+      json: { new_version: newVersion },
+    });
+    return res.replacement_room;
+  }
+
   /** Sends an `m.room.message`; returns its event ID. */
   sendMessage(roomId: string, content: Record<string, unknown>): Promise<string> {
     return this.sendEvent(roomId, 'm.room.message', content);
