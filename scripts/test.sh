@@ -23,6 +23,8 @@ SWITCHBOARD_TEST_PG_URL="$(step 10m bash scripts/ensure-postgres.sh)"
 export SWITCHBOARD_TEST_PG_URL
 SYNAPSE_PYTHON="$(step 30m bash scripts/ensure-synapse.sh)"
 export SYNAPSE_PYTHON
+DENDRITE_BIN="$(step 15m bash scripts/ensure-dendrite.sh)"
+export DENDRITE_BIN
 step 10m bash scripts/ensure-irc.sh >/dev/null
 step 15m bash scripts/ensure-chromium.sh >/dev/null
 

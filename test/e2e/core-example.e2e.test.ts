@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
 import { exampleNetwork } from '../../bridges/example/client';
+import { registrationFor } from '../../src/cli/commands';
+import { doctor } from '../../src/cli/doctor';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
 import { BACKENDS } from '../support/databases';
@@ -12,7 +18,10 @@ jest.setTimeout(120_000);
  * network. A Matrix user DMs the bot, logs in, starts a chat and talks both ways; everything is
  * checked through the Matrix client API and the mappings in the database.
  */
-describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => {
+// Every back end against Synapse, the reference homeserver; Dendrite on one of them.
+const CASES = [...BACKENDS.map((b) => [b, 'synapse'] as const), ['postgres', 'dendrite'] as const];
+
+describe.each(CASES)('core e2e with the example network on %s, %s', (backend, homeserver) => {
   let h: BridgeHarness;
   let dana: TestMatrixClient;
   let bot: string;
@@ -24,12 +33,34 @@ describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => 
   beforeAll(async () => {
     h = await startBridgeHarness({
       backend,
+      homeserver,
       bridges: { example: { enabled: true, contacts: ['alice', 'bob'], reply_delay_ms: 50 } },
     });
     bot = h.bridge.botUserId;
     dana = await h.user('dana');
   });
   afterAll(() => h?.stop());
+
+  it('passes doctor: the homeserver accepts our token (and, where it can, pings us)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-doctor-'));
+    try {
+      writeFileSync(path.join(dir, 'config.yaml'), stringify(h.config));
+      writeFileSync(path.join(dir, 'registration.yaml'), registrationFor(h.config));
+      const lines: string[] = [];
+      const log = (l: string) => void lines.push(l);
+      await doctor(path.join(dir, 'config.yaml'), path.join(dir, 'registration.yaml'), {
+        out: log,
+        err: log,
+      });
+      const check = lines.find((l) => l.includes('homeserver'));
+      // Dendrite has no appservice ping: the token check, and the output says so.
+      expect(check).toMatch(
+        homeserver === 'dendrite' ? /^✓ .*no appservice ping \(Dendrite\)/ : /^✓ .*reaches us at/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('answers help in the management room', async () => {
     mgmt = await openManagementRoom(dana, bot);
@@ -134,15 +165,21 @@ describe.each(BACKENDS)('core e2e with the example network on %s', (backend) => 
     await dana.redact(portal, reaction);
     await dana.redact(portal, target);
     const client = exampleNetwork.clients.get(loginId);
+    const redactions = [`unreact dm:alice ${mapped?.remote_id} 🎉`, `redact dm:alice ${mapped?.remote_id}`];
     const want = [
       `edit dm:alice ${mapped?.remote_id} fixed text`,
       `react dm:alice ${mapped?.remote_id} 🎉`,
-      `unreact dm:alice ${mapped?.remote_id} 🎉`,
-      `redact dm:alice ${mapped?.remote_id}`,
+      // Dendrite (0.15) never hands redactions to appservices (its roomserver emits them on an
+      // output the appservice consumer does not read): documented in docs/admin/install.md.
+      ...(homeserver === 'dendrite' ? [] : redactions),
     ];
     for (let i = 0; i < 100 && !want.every((w) => client?.seen.includes(w)); i++)
       await new Promise((r) => setTimeout(r, 100));
     expect(client?.seen).toEqual(expect.arrayContaining(want));
+    if (homeserver === 'dendrite') {
+      await h.bridge.idle();
+      expect(client?.seen).not.toEqual(expect.arrayContaining(redactions.slice(1)));
+    }
   });
 
   it('carries media both ways through the authenticated media API', async () => {

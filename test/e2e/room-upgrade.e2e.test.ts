@@ -13,7 +13,7 @@ const LOBBY = 'group:lobby';
  * Room upgrades against a real Synapse: when the Matrix side upgrades a bridged room, the chat
  * follows into the replacement room, and only an upgrade both rooms agree on moves a portal.
  */
-describe('room upgrades (example network)', () => {
+describe.each(['synapse', 'dendrite'] as const)('room upgrades (example network) on %s', (homeserver) => {
   let h: BridgeHarness;
   let dana: TestMatrixClient;
   let loginId: string;
@@ -23,6 +23,7 @@ describe('room upgrades (example network)', () => {
 
   beforeAll(async () => {
     h = await startBridgeHarness({
+      homeserver,
       bridges: { example: { enabled: true, contacts: ['alice', 'bob'], reply_delay_ms: 20 } },
       extraConfig: { permissions: { '*': 'relay', 'switchboard.test': 'admin' } },
     });

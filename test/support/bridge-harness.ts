@@ -9,6 +9,7 @@ import { renderDoublePuppetRegistration } from '../../src/matrix/double-puppet';
 import { buildRegistration, renderRegistrationYaml } from '../../src/matrix/registration';
 import type { BridgeModule } from '../../src/sdk/module';
 import { registerUser, TestMatrixClient } from '../harness/matrix-test-client';
+import { startDendrite } from '../harness/dendrite';
 import { startSynapse, type SynapseInstance } from '../harness/synapse';
 import { freshDatabaseUrl, type BackendName } from './databases';
 import { stringify } from 'yaml';
@@ -23,11 +24,14 @@ export interface HarnessOptions {
   readonly extraConfig?: Record<string, unknown>;
   /** Sets `appservice.double_puppet_token` and registers the double-puppet registration too. */
   readonly doublePuppet?: boolean;
+  /** The homeserver to run: Synapse (the reference) unless a suite asks for Dendrite. */
+  readonly homeserver?: 'synapse' | 'dendrite';
   /** Routes the bridge's homeserver traffic elsewhere (e.g. through a proxy that can fail). */
   readonly homeserverUrl?: (synapseUrl: string) => Promise<string>;
 }
 
 export interface BridgeHarness {
+  /** The homeserver (Synapse unless `homeserver: 'dendrite'`; both have this interface). */
   readonly synapse: SynapseInstance;
   readonly config: Config;
   bridge: Bridge;
@@ -74,7 +78,7 @@ export async function startBridgeHarness(o: HarnessOptions): Promise<BridgeHarne
     aliases: prefixes.map((p) => p.alias),
   });
   const doublePuppet = renderDoublePuppetRegistration(base);
-  const synapse = await startSynapse({
+  const synapse = await (o.homeserver === 'dendrite' ? startDendrite : startSynapse)({
     appserviceRegistrations: [renderRegistrationYaml(registration), ...(doublePuppet ? [doublePuppet] : [])],
     serverName: domain,
   });
