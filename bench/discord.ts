@@ -134,6 +134,7 @@ async function clientChild(info: FakeInfo): Promise<void> {
     ghostUserId: (id) => `@discord_${id}:bench.test`,
     remoteUserIdOf: () => null,
     downloadMedia: async () => Buffer.alloc(0),
+    uploadMedia: async (key) => `mxc://stub.test/${encodeURIComponent(key)}`,
     notifyUser: async () => undefined,
   };
   const connector = discordModule.create(ctx);

@@ -13,6 +13,8 @@ export interface RenderNames {
   /** A channel: its name, and a matrix.to link when it is bridged. */
   channel(id: string): { readonly name: string; readonly href?: string };
   role(id: string): string;
+  /** A custom emoji's `mxc://` URI once uploaded; without one it stays `:name:`. */
+  emoji?(id: string): string | undefined;
 }
 
 const SAFE_HREF = /^https?:\/\/[^\s"'<>]+$/i;
@@ -67,8 +69,14 @@ function htmlOf(n: Node, names: RenderNames): string {
     }
     case 'role':
       return escapeHtml(`@${names.role(n.id)}`);
-    case 'emoji':
-      return escapeHtml(`:${n.name}:`);
+    case 'emoji': {
+      const label = escapeHtml(`:${n.name}:`);
+      const mxc = names.emoji?.(n.id);
+      // MSC2545's inline custom emoji; the mxc comes from our own upload, checked all the same.
+      return mxc && /^mxc:\/\/[\w.:-]+\/[\w-]+$/.test(mxc)
+        ? `<img data-mx-emoticon src="${mxc}" alt="${label}" title="${label}" height="32">`
+        : label;
+    }
     case 'time':
       return escapeHtml(formatTime(n.ts, n.style));
     case 'command':
@@ -154,10 +162,17 @@ export function hasFormatting(nodes: readonly Node[]): boolean {
 /** Ids the renderer will ask about, so the caller can resolve them (async) beforehand. */
 export function collectIds(
   nodes: readonly Node[],
-  into = { users: new Set<string>(), channels: new Set<string>(), roles: new Set<string>() },
+  into = {
+    users: new Set<string>(),
+    channels: new Set<string>(),
+    roles: new Set<string>(),
+    /** Custom emoji by id: whether it is animated. */
+    emojis: new Map<string, boolean>(),
+  },
 ) {
   for (const n of nodes) {
     if (n.t === 'user') into.users.add(n.id);
+    else if (n.t === 'emoji') into.emojis.set(n.id, n.animated);
     else if (n.t === 'channel') into.channels.add(n.id);
     else if (n.t === 'role') into.roles.add(n.id);
     else if (n.t === 'list') for (const item of n.items) collectIds(item, into);

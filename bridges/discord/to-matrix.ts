@@ -98,6 +98,27 @@ export class ToMatrixContent {
     };
   }
 
+  /**
+   * A custom emoji's image in the media repository, uploaded once per emoji (ids never change
+   * their image); null when Discord's CDN does not give it, and the text keeps `:name:`.
+   */
+  private async emoji(id: string, animated: boolean): Promise<string | null> {
+    const cdn = this.bot.client?.rest.cdn;
+    if (!cdn || !/^\d{1,20}$/.test(id)) return null;
+    const extension = animated ? 'gif' : 'png';
+    const ref = {
+      url: cdn.emoji(id, { extension }),
+      mimetype: `image/${extension}`,
+      filename: `${id}.${extension}`,
+    };
+    return this.bot.ctx
+      .uploadMedia(`emoji:${id}`, () => fetchMedia(ref, this.hosts, 1 << 20))
+      .catch((err: unknown) => {
+        this.bot.ctx.log.debug('custom emoji not uploaded', { id, error: String(err) });
+        return null;
+      });
+  }
+
   /** Resolves the ids a message mentions (cache first, REST for unknown users). */
   private async names(ids: ReturnType<typeof collectIds>, guild: Guild | null) {
     const { ctx } = this.bot;
@@ -118,10 +139,16 @@ export class ToMatrixContent {
       const portal = await ctx.getPortal({ id }).catch(() => null);
       channels.set(id, portal ? { name, href: `https://matrix.to/#/${portal.roomId}` } : { name });
     }
+    const emojis = new Map<string, string>();
+    for (const [id, animated] of ids.emojis) {
+      const mxc = await this.emoji(id, animated);
+      if (mxc) emojis.set(id, mxc);
+    }
     const render: RenderNames = {
       user: (id) => users.get(id) ?? { name: 'unknown-user' },
       channel: (id) => channels.get(id) ?? { name: 'unknown-channel' },
       role: (id) => guild?.roles.cache.get(id)?.name ?? 'unknown-role',
+      emoji: (id) => emojis.get(id),
     };
     const ghosts = [...users.entries()].filter(([, u]) => u.mxid).map(([id]) => id);
     return { render, ghosts };

@@ -5,6 +5,7 @@ import type { Notifier } from '../portals/notifier';
 import type { RemoteOutbox } from '../portals/remote-outbox';
 import type { Logger, ModuleContext } from '../sdk/context';
 import type { JsonObject } from '../sdk/ids';
+import type { RemoteMedia } from '../sdk/remote-events';
 import { toMessageRef } from '../store/message-repo';
 import { toPortalInfo, type PortalRow } from '../store/portal-repo';
 import type { Store } from '../store/store';
@@ -34,6 +35,17 @@ export function createModuleContext<C>(
   const loginOf = async (id: string) => {
     const l = await d.store.logins.get(id);
     return l && l.network === network ? l : null;
+  };
+  // Uploaded media by key, apart from the module's own keys (a network id has no `:`).
+  const uploads = d.store.kv.forNetwork(`${network}:media`);
+  const uploading = new Map<string, Promise<string>>();
+  const upload = async (key: string, load: () => Promise<RemoteMedia>): Promise<string> => {
+    const known = await uploads.get(key);
+    if (known) return known.toString('utf8');
+    const file = await load();
+    const mxc = await d.media.upload(file.data, file.mimetype, file.filename);
+    await uploads.set(key, Buffer.from(mxc, 'utf8'));
+    return mxc;
   };
   return {
     network,
@@ -71,6 +83,15 @@ export function createModuleContext<C>(
     ghostUserId: (remoteUserId) => ns.ghostUserId(remoteUserId),
     remoteUserIdOf: (userId) => ns.remoteUserIdOf(userId),
     downloadMedia: (mxc, maxBytes) => d.media.download(mxc, maxBytes),
+    uploadMedia: (key, load) => {
+      // Concurrent asks for one key (a burst of messages with one emoji) share the upload.
+      let pending = uploading.get(key);
+      if (!pending) {
+        pending = upload(key, load).finally(() => uploading.delete(key));
+        uploading.set(key, pending);
+      }
+      return pending;
+    },
     notifyUser: (userId, text) => d.notifier.toUser(userId, text),
   };
 }

@@ -1,6 +1,6 @@
 import type { BridgedMessageRef, JsonValue, PortalInfo, RemoteChatRef } from './ids';
 import type { LoginRecord } from './module';
-import type { RemoteEvent } from './remote-events';
+import type { RemoteEvent, RemoteMedia } from './remote-events';
 
 /** Structured logging; metadata values are redacted by key name (token, password...). */
 export interface Logger {
@@ -64,6 +64,17 @@ export interface ModuleContext<C> {
   remoteUserIdOf(userId: string): string | null;
   /** Downloads Matrix media with a size cap (authenticated media API). */
   downloadMedia(mxc: string, maxBytes: number): Promise<Buffer>;
+  /**
+   * Uploads what `load` returns to the homeserver once per `key` and gives its `mxc://` URI, for
+   * media a module places in HTML itself: a custom emoji as `<img data-mx-emoticon>`. The URI is
+   * kept in the database, so a key is uploaded once, ever (make the key change with the file).
+   * Since SDK 1.3.
+   *
+   * @example
+   * const mxc = await ctx.uploadMedia(`emoji:${id}`, () => fetchEmoji(id));
+   * const html = `<img data-mx-emoticon src="${escapeHtml(mxc)}" alt=":party:" height="32">`;
+   */
+  uploadMedia(key: string, load: () => Promise<RemoteMedia>): Promise<string>;
   /** Sends a notice from the bridge bot to the user's management room. */
   notifyUser(userId: string, text: string): Promise<void>;
 }

@@ -46,8 +46,10 @@ export interface FakeModuleContext<C> extends ModuleContext<C> {
   readonly members: Map<string, string[]>;
   /** Bridged messages, for `findMessage`: add with {@link addMessage}. */
   readonly messages: { readonly chat: RemoteChatRef; readonly ref: BridgedMessageRef }[];
-  /** Matrix media for `downloadMedia`, by `mxc://` URI. */
+  /** Matrix media for `downloadMedia`, by `mxc://` URI; `uploadMedia` adds to it. */
   readonly media: Map<string, Buffer>;
+  /** `uploadMedia` keys and the `mxc://` URIs they got. */
+  readonly uploads: Map<string, string>;
   addMessage(chat: RemoteChatRef, ref: BridgedMessageRef): void;
   /** The last reported state of a login (null for the shared session). */
   stateOf(loginId: string | null): BridgeState | undefined;
@@ -120,6 +122,7 @@ export function fakeModuleContext<C>(config: C, opts: FakeContextOptions = {}): 
     members: new Map(),
     messages: [],
     media: new Map(),
+    uploads: new Map(),
     failEmits: null,
 
     async emit(event) {
@@ -159,6 +162,15 @@ export function fakeModuleContext<C>(config: C, opts: FakeContextOptions = {}): 
       if (data.length > maxBytes)
         throw new BridgeError('too_large', `${data.length} bytes is over ${maxBytes}`);
       return data;
+    },
+    async uploadMedia(key, load) {
+      const known = ctx.uploads.get(key);
+      if (known) return known;
+      const file = await load();
+      const mxc = `mxc://fake.test/${ctx.uploads.size + 1}`;
+      ctx.media.set(mxc, file.data);
+      ctx.uploads.set(key, mxc);
+      return mxc;
     },
     async notifyUser(userId, text) {
       ctx.notices.push({ userId, text });

@@ -107,6 +107,25 @@ describe('Discord channels e2e', () => {
     expect((await dana.getProfile(ghost(ALICE))).avatar_url).toMatch(/^mxc:\/\//);
   });
 
+  it('shows custom emoji inside messages as images, uploaded once per emoji', async () => {
+    const party = '112233445566778899';
+    bed.fake.addCustomEmoji(party, PNG);
+    bed.fake.userSendsMessage(GENERAL, ALICE, { content: `party <:party:${party}> time` });
+    const first = content(await waitForText(dana, room, 'party :party: time', ghost(ALICE)));
+    const img = /<img data-mx-emoticon src="(mxc:\/\/[^"]+)" alt=":party:" title=":party:" height="32" ?\/?>/;
+    expect(String(first.formatted_body)).toMatch(img);
+    const mxc = img.exec(String(first.formatted_body))?.[1];
+    expect((await dana.downloadMedia(mxc as string)).contentType).toBe('image/png');
+
+    bed.fake.userSendsMessage(GENERAL, ALICE, { content: `again <:party:${party}>` });
+    const second = content(await waitForText(dana, room, 'again :party:', ghost(ALICE)));
+    expect(img.exec(String(second.formatted_body))?.[1]).toBe(mxc);
+    // An emoji the CDN does not have stays text, and the message still arrives.
+    bed.fake.userSendsMessage(GENERAL, ALICE, { content: 'gone <:gone:998877665544332211>' });
+    const third = content(await waitForText(dana, room, 'gone :gone:', ghost(ALICE)));
+    expect(String(third.formatted_body ?? '')).not.toContain('<img');
+  });
+
   it('sends a Matrix message through the webhook with name, avatar and only the real mentions', async () => {
     const since = bed.fake.requests.length;
     await dana.sendMessage(room, {

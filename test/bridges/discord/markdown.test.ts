@@ -73,7 +73,19 @@ describe('Discord markdown → Matrix HTML', () => {
       users: new Set(['111']),
       channels: new Set(['222']),
       roles: new Set(['333']),
+      emojis: new Map(),
     });
+  });
+
+  it('shows uploaded custom emoji as images, and anything but a plain mxc URI as text', () => {
+    const withEmoji = (mxc: string | undefined) => ({ ...names, emoji: () => mxc });
+    const nodes = parseDiscordMarkdown('<a:dance:456>');
+    expect(collectIds(nodes).emojis).toEqual(new Map([['456', true]]));
+    expect(renderHtml(nodes, withEmoji('mxc://example.org/abc'))).toBe(
+      '<img data-mx-emoticon src="mxc://example.org/abc" alt=":dance:" title=":dance:" height="32">',
+    );
+    for (const bad of ['https://evil.example/x.png', 'mxc://example.org/a"onerror="x', undefined])
+      expect(renderHtml(nodes, withEmoji(bad))).toBe(':dance:');
   });
 
   it('writes a readable plain body', () => {

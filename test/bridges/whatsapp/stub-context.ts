@@ -56,6 +56,7 @@ export function stubContext(config: Partial<WhatsAppConfig> = {}): StubContext {
     ghostUserId: (id) => `@whatsapp_${id}:hs`,
     remoteUserIdOf: (userId) => /^@whatsapp_(.+):hs$/.exec(userId)?.[1] ?? null,
     downloadMedia: async () => Buffer.alloc(0),
+    uploadMedia: async (key) => `mxc://stub.test/${encodeURIComponent(key)}`,
     notifyUser: async () => undefined,
     events,
     states,

@@ -272,6 +272,11 @@ export class FakeDiscord {
       .map((w) => webhookToWire(w, this.restUrl));
   }
 
+  /** A custom emoji's image on the CDN (`/emojis/<id>.png`), for `<:name:id>` in messages. */
+  addCustomEmoji(id: string, png: Buffer): void {
+    this.state.blobs.set(`/emojis/${id}.png`, { data: png, contentType: 'image/png' });
+  }
+
   /** The bytes behind an attachment URL the fake handed out. */
   getAttachment(url: string): Buffer | undefined {
     return this.state.blobs.get(new URL(url).pathname)?.data;

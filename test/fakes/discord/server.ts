@@ -37,6 +37,12 @@ function createApp(ctx: RestContext): express.Express {
     if (!blob) res.status(404).type('text/plain').send('Not Found');
     else res.type(blob.contentType).send(blob.data);
   });
+  // Custom emoji the test added (fake.addCustomEmoji); others are missing, as on Discord's CDN.
+  app.get('/emojis/:file', (req, res) => {
+    const blob = ctx.state.blobs.get(`/emojis/${req.params.file}`);
+    if (!blob) res.status(404).type('text/plain').send('Not Found');
+    else res.type(blob.contentType).send(blob.data);
+  });
   // Custom avatars, and the default ones discord.js links to for users without an avatar hash.
   app.get(['/avatars/:userId/:file', '/embed/avatars/:file'], (_req, res) => {
     res.type('image/png').send(AVATAR_PNG);
