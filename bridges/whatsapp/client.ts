@@ -23,6 +23,7 @@ export type Handlers = {
       | 'message_revoke_everyone'
       | 'message_reaction'
       | 'message_ack'
+      | 'unread_count'
       | 'group_join'
       | 'group_leave'
       | 'group_update'
@@ -55,6 +56,7 @@ export class WhatsAppClient {
     d.on('message_revoke_everyone', (m, r) => this.enqueue(() => h().message_revoke_everyone(m, r)));
     d.on('message_reaction', (r) => this.enqueue(() => h().message_reaction(r)));
     d.on('message_ack', (m, a) => this.enqueue(() => h().message_ack(m, a)));
+    d.on('unread_count', (c) => this.enqueue(() => h().unread_count(c)));
     d.on('group_join', (n) => this.enqueue(() => h().group_join(n)));
     d.on('group_leave', (n) => this.enqueue(() => h().group_leave(n)));
     d.on('group_update', (n) => this.enqueue(() => h().group_update(n)));

@@ -157,6 +157,8 @@ export interface WAChat {
   /** Unix seconds of the last activity. */
   timestamp: number;
   unreadCount: number;
+  /** The newest message's id (whatsapp-web.js `lastMessage.id._serialized`), when known. */
+  lastMessageId?: string;
   /** Groups only (whatsapp-web.js `GroupChat`). */
   description?: string;
   /** Groups only (whatsapp-web.js `GroupChat`). */
@@ -280,6 +282,8 @@ export interface WhatsAppDriverEvents {
   message_revoke_everyone: [message: WAMessage, revoked: WAMessage | null | undefined];
   message_reaction: [reaction: WAReaction];
   message_ack: [message: WAMessage, ack: WAMessageAck];
+  /** A chat's unread count changed (whatsapp-web.js `unread_count`): 0 once read, on the phone too. */
+  unread_count: [chat: WAChat];
   group_join: [notification: WAGroupNotification];
   group_leave: [notification: WAGroupNotification];
   group_update: [notification: WAGroupNotification];

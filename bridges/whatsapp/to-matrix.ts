@@ -14,7 +14,7 @@ import type {
 } from '../../src/sdk';
 import type { Handlers, WhatsAppClient } from './client';
 import type { WhatsAppContext } from './config';
-import type { WAGroupNotification, WAId, WAMessage, WAMessageAck, WAReaction } from './driver';
+import type { WAChat, WAGroupNotification, WAId, WAMessage, WAMessageAck, WAReaction } from './driver';
 import { whatsappToMatrix, type MentionTarget } from './formatting';
 import { authorOf, chatOf, fallbackName, isGroup, isUserChat, jidOf, STATUS_CHAT, userIdOf } from './ids';
 import { isMediaType, mediaPart, profilePicture, type FetchLike } from './media';
@@ -214,6 +214,18 @@ export class ToMatrix implements Handlers {
     if (!(await this.ctx.getPortal(this.chatRef(chat)))) return;
     const sender = { id: userIdOf(chat) };
     await this.ctx.emit({ type: 'read', chat: this.chatRef(chat), sender, upToId: msg.id._serialized });
+  };
+
+  /**
+   * The user read a chat, on the phone or anywhere: their read receipt in the portal (the core
+   * shows it only with double puppeting, as the Matrix user, so their clients count it as read).
+   */
+  unread_count = async (chat: WAChat): Promise<void> => {
+    const id = chat.id._serialized;
+    if (chat.unreadCount !== 0 || !chat.lastMessageId || !this.wanted(id)) return;
+    if (!(await this.ctx.getPortal(this.chatRef(id)))) return;
+    const sender = { id: userIdOf(this.me), isFromMe: true };
+    await this.ctx.emit({ type: 'read', chat: this.chatRef(id), sender, upToId: chat.lastMessageId });
   };
 
   // ---- groups ------------------------------------------------------------------------------

@@ -118,6 +118,7 @@ export function toChat(chat: WAWebJS.Chat): WAChat {
     clearState: () => chat.clearState(),
     fetchMessages: async (options) => (await chat.fetchMessages(options)).map(toMessage),
   };
+  if (chat.lastMessage) result.lastMessageId = chat.lastMessage.id._serialized;
   if (chat.isGroup) {
     const group = chat as WAWebJS.GroupChat;
     result.setSubject = (subject) => group.setSubject(subject);

@@ -363,6 +363,7 @@ export class WwebjsDriver implements WhatsAppDriver {
     );
     c.on('message_reaction', (r) => e.emit('message_reaction', toReaction(r)));
     c.on('message_ack', (m, ack) => e.emit('message_ack', toMessage(m), toAck(ack)));
+    c.on('unread_count', (chat) => e.emit('unread_count', toChat(chat)));
     c.on('group_join', (n) => e.emit('group_join', toGroupNotification(n)));
     c.on('group_leave', (n) => e.emit('group_leave', toGroupNotification(n)));
     c.on('group_update', (n) => e.emit('group_update', toGroupNotification(n)));

@@ -10,6 +10,8 @@ const PUPPETED = new Set<RemoteEvent['type']>([
   'reaction',
   'reaction_remove',
   'redaction',
+  // Read on the phone: the user's receipt, so the room shows as read in their Matrix clients.
+  'read',
 ]);
 
 /**

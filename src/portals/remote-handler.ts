@@ -91,6 +91,8 @@ export class RemoteEventHandler {
       return;
     }
     const puppet = await this.d.doublePuppets?.userFor(net.id, portal.room_id, ev);
+    // What the user read on another device is theirs to show, never their own account's ghost's.
+    if (ev.type === 'read' && ev.sender.isFromMe && !puppet) return;
     const sender =
       puppet ?? (await this.d.ghosts.ensure(net.ns, ev.sender.id, ev.sender.info, ev.chat.receiver));
     if (!puppet && ev.type !== 'member' && ev.type !== 'chat_info')
@@ -137,7 +139,7 @@ export class RemoteEventHandler {
         return this.d.client.setTyping(portal.room_id, sender, ev.typing);
       case 'read': {
         const target = (await this.d.store.messages.byRemoteId(net.id, receiver, ev.upToId)).at(-1);
-        if (target) await this.d.client.sendReceipt(portal.room_id, target.event_id, sender);
+        if (target) await this.as(sender, net.id).client.sendReceipt(portal.room_id, target.event_id, sender);
         return;
       }
       case 'chat_info':

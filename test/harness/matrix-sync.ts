@@ -25,6 +25,15 @@ export interface StrippedStateEvent {
   content: Record<string, unknown>;
 }
 
+/** One user's read receipt on an event, from a room's `m.receipt` ephemeral event. */
+export interface Receipt {
+  roomId: string;
+  eventId: string;
+  userId: string;
+  /** `m.read` or `m.read.private`. */
+  type: string;
+}
+
 export interface Invite {
   roomId: string;
   state: StrippedStateEvent[];
@@ -34,6 +43,7 @@ type SyncEvent = Omit<MatrixEvent, 'room_id'>;
 interface SyncRoom {
   state?: { events?: SyncEvent[] };
   timeline?: { events?: SyncEvent[] };
+  ephemeral?: { events?: { type: string; content: Record<string, unknown> }[] };
 }
 export interface SyncResponse {
   next_batch: string;
@@ -56,7 +66,9 @@ export class SyncFeed {
   private readonly events: MatrixEvent[] = [];
   private readonly seenEventIds = new Set<string>();
   private readonly invites: Invite[] = [];
+  private readonly receipts: Receipt[] = [];
   private readonly handedOutEventIds = new Set<string>();
+  private readonly handedOutReceipts = new Set<Receipt>();
   private readonly handedOutInvites = new Set<Invite>();
 
   constructor(private readonly request: SyncRequest) {}
@@ -74,6 +86,16 @@ export class SyncFeed {
         ),
       (e) => this.handedOutEventIds.add(e.event_id),
       `an event in ${roomId}`,
+      timeoutMs,
+    );
+  }
+
+  /** The first not yet handed out receipt in `roomId` matching `predicate`, waiting up to `timeoutMs`. */
+  waitForReceipt(roomId: string, predicate: (r: Receipt) => boolean, timeoutMs: number): Promise<Receipt> {
+    return this.waitFor(
+      () => this.receipts.find((r) => r.roomId === roomId && !this.handedOutReceipts.has(r) && predicate(r)),
+      (r) => this.handedOutReceipts.add(r),
+      `a receipt in ${roomId}`,
       timeoutMs,
     );
   }
@@ -120,6 +142,18 @@ export class SyncFeed {
           if (this.seenEventIds.has(e.event_id)) continue;
           this.seenEventIds.add(e.event_id);
           this.events.push({ ...e, room_id: roomId });
+        }
+      }
+    }
+    for (const [roomId, room] of Object.entries(res.rooms?.join ?? {})) {
+      for (const e of room.ephemeral?.events ?? []) {
+        if (e.type !== 'm.receipt') continue;
+        // { "$event": { "m.read": { "@user:server": { ts } } } }
+        for (const [eventId, byType] of Object.entries(e.content)) {
+          for (const [type, byUser] of Object.entries((byType ?? {}) as Record<string, object>)) {
+            for (const userId of Object.keys(byUser ?? {}))
+              this.receipts.push({ roomId, eventId, userId, type });
+          }
         }
       }
     }

@@ -1,7 +1,7 @@
 /** A small real Matrix client for e2e tests: plain fetch against the client-server API, no SDK. */
 import { createHmac, randomBytes } from 'node:crypto';
 import { matrixFetch, matrixJson, type MatrixRequest } from './matrix-http';
-import { SyncFeed, type Invite, type MatrixEvent, type SyncResponse } from './matrix-sync';
+import { SyncFeed, type Invite, type MatrixEvent, type Receipt, type SyncResponse } from './matrix-sync';
 import type { SynapseInstance } from './synapse';
 
 export type { Invite, MatrixEvent, StrippedStateEvent } from './matrix-sync';
@@ -148,6 +148,11 @@ export class TestMatrixClient {
     timeoutMs = DEFAULT_WAIT_MS,
   ): Promise<MatrixEvent> {
     return this.feed.waitForEvent(roomId, predicate, timeoutMs);
+  }
+
+  /** A read receipt `userId` set in `roomId`, as it comes down /sync. */
+  waitForReceipt(roomId: string, userId: string, timeoutMs = DEFAULT_WAIT_MS): Promise<Receipt> {
+    return this.feed.waitForReceipt(roomId, (r) => r.userId === userId, timeoutMs);
   }
 
   waitForInvite(

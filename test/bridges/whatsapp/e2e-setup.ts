@@ -14,7 +14,7 @@ import { FakeWhatsAppDriver } from '../../fakes/whatsapp/fake-driver';
 import { FakeWhatsAppNetwork } from '../../fakes/whatsapp/fake-network';
 import { MemoryKeyValue } from '../../fakes/whatsapp/memory-kv';
 import type { TestMatrixClient } from '../../harness/matrix-test-client';
-import { startBridgeHarness, type BridgeHarness } from '../../support/bridge-harness';
+import { startBridgeHarness, type BridgeHarness, type HarnessOptions } from '../../support/bridge-harness';
 import { fakePictureFetch, recordingFactory } from './helpers';
 
 export const DOMAIN = 'switchboard.test';
@@ -34,13 +34,17 @@ export interface WhatsAppWorld {
   stop(): Promise<void>;
 }
 
-export async function startWhatsAppWorld(config: Record<string, unknown> = {}): Promise<WhatsAppWorld> {
+export async function startWhatsAppWorld(
+  config: Record<string, unknown> = {},
+  harness: Pick<HarnessOptions, 'doublePuppet'> = {},
+): Promise<WhatsAppWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-wa-e2e-'));
   const network = new FakeWhatsAppNetwork();
   const drivers = recordingFactory(network);
   const pictures = fakePictureFetch();
   const module = createWhatsAppModule({ driverFactory: drivers.factory, fetch: pictures.fetch });
   const h = await startBridgeHarness({
+    ...harness,
     bridges: {
       whatsapp: { enabled: true, chromium: { data_dir: dataDir }, ...config },
     },

@@ -203,6 +203,13 @@ describe('WhatsApp messages e2e', () => {
       () => alice.calls.some((c) => c.method === 'sendSeen' && c.args[0] === jid(BOB)),
       'WhatsApp marking the chat seen',
     );
+    // Reading there, or on the phone, is the user's own: without double puppeting it shows no
+    // receipt, and above all does not bring the user's own ghost into the room.
+    alice.readOnPhone(jid(BOB));
+    await w.bob.sendMessage(jid(ALICE), 'marker after reading');
+    await waitForText(dana, dm, 'marker after reading', ghost(BOB));
+    await w.h.bridge.idle();
+    expect(Object.keys(await dana.joinedMembers(dm))).not.toContain(ghost(ALICE));
     await dana.setTyping(dm, true);
     await eventually(
       () => alice.calls.some((c) => c.method === 'chat.sendStateTyping' && c.args[0] === jid(BOB)),

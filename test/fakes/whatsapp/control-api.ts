@@ -164,6 +164,14 @@ export abstract class FakeDriverControl extends FakeDriverState {
     return reaction;
   }
 
+  /** The user read the chat on their phone: its unread count drops to 0 (`unread_count`). */
+  readOnPhone(chatId: WAId): void {
+    const chat = this.local.chats.get(chatId);
+    if (!chat) throw new Error(`fake-whatsapp: no chat ${chatId}`);
+    chat.unreadCount = 0;
+    this.events.emit('unread_count', this.chatSnapshot(chat));
+  }
+
   ack(id: string, ack: WAMessageAck): void {
     const stored = this.local.requireMessage(id);
     stored.ack = ack;

@@ -191,8 +191,12 @@ export class FakeWhatsAppDriver extends FakeDriverControl implements WhatsAppDri
     this.record('sendSeen', chatId);
     this.requireReady();
     const chat = this.local.chats.get(chatId);
-    if (chat) chat.unreadCount = 0;
-    return chat !== undefined;
+    if (!chat) return false;
+    // As in the library: reading here changes the unread count, which it announces.
+    const had = chat.unreadCount;
+    chat.unreadCount = 0;
+    if (had > 0) this.events.emit('unread_count', this.chatSnapshot(chat));
+    return true;
   }
 }
 

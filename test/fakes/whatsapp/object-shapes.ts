@@ -86,6 +86,14 @@ export function messageShape(host: ShapeHost, stored: StoredMessage): WAMessage 
   return message;
 }
 
+/** `lastMessageId` of a chat, as the library's `chat.lastMessage.id._serialized`. */
+function lastMessageOf(host: ShapeHost, chatId: string): { lastMessageId?: string } {
+  let last: { id: { _serialized: string }; timestamp: number } | undefined;
+  for (const m of host.local.messages.values())
+    if (m.id.remote === chatId && (!last || m.timestamp >= last.timestamp)) last = m;
+  return last ? { lastMessageId: last.id._serialized } : {};
+}
+
 export function chatShape(host: ShapeHost, chat: StoredChat): WAChat {
   const id = chat.id;
   const snapshot: WAChat = {
@@ -97,6 +105,7 @@ export function chatShape(host: ShapeHost, chat: StoredChat): WAChat {
     archived: false,
     timestamp: chat.timestamp,
     unreadCount: chat.unreadCount,
+    ...lastMessageOf(host, id),
     sendSeen: async () => {
       host.record('chat.sendSeen', id);
       chat.unreadCount = 0;
