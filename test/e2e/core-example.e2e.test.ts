@@ -220,6 +220,24 @@ describe.each(CASES)('core e2e with the example network on %s, %s', (backend, ho
     await dana.sendMessage(portal, { msgtype: 'm.text', body: 'rename' }); // back to the default name
   });
 
+  it('passes Matrix typing and read receipts to the network (ephemeral events, MSC2409)', async () => {
+    await dana.sendMessage(portal, { msgtype: 'm.text', body: 'read me' });
+    const said = await waitForText(dana, portal, 'echo: read me', alice);
+    const mapped = await eventually(() => h.bridge.store.messages.byEventId(said.event_id), 'the mapping');
+    await dana.setTyping(portal, true);
+    await dana.sendReceipt(portal, said.event_id);
+    const seen = () => exampleNetwork.clients.get(loginId)?.seen ?? [];
+    const want = ['typing dm:alice true', `read dm:alice ${mapped.remote_id}`];
+    if (homeserver === 'synapse') {
+      await eventually(() => want.every((w) => seen().includes(w)), 'typing and the receipt to arrive');
+    } else {
+      // Dendrite 0.15 sends appservices no ephemeral events at all (documented in install.md).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(seen().filter((s) => s.startsWith('typing') || s.startsWith('read'))).toEqual([]);
+    }
+    await dana.setTyping(portal, false);
+  });
+
   it('delivers a message the contact sends unprompted, and no echo of our own', async () => {
     await exampleNetwork.contactSays(loginId, 'alice', 'are you there?');
     await waitForText(dana, portal, 'are you there?', alice);
