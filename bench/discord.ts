@@ -104,6 +104,7 @@ async function clientChild(info: FakeInfo): Promise<void> {
     portals_on_demand: true,
     webhook_name: 'Switchboard',
     use_webhooks: true,
+    backfill_messages: 0,
     admins: [],
     api_url: info.restUrl,
     cdn_url: info.cdnUrl,

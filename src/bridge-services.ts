@@ -17,6 +17,7 @@ import { MatrixIngest } from './portals/matrix-ingest';
 import { MatrixPortalEvents } from './portals/matrix-portal-events';
 import { MatrixRouter } from './portals/matrix-router';
 import { MembershipHandler } from './portals/membership';
+import { historyFiller } from './portals/history';
 import { RoomUpgrades } from './portals/room-upgrades';
 import { Notifier } from './portals/notifier';
 import { PortalManager } from './portals/portals';
@@ -119,6 +120,7 @@ export function wireServices(
     maxFileBytes: config.media.max_file_bytes,
     log,
   });
+  portals.onCreated = historyFiller(networks, handler, log.child({ component: 'history' }));
   const outbox = new RemoteOutbox(
     store,
     handler,

@@ -16,6 +16,8 @@ export interface DiscordConfig {
   webhook_name: string;
   /** Off: Matrix users are relayed as `**Name**: text` by the bot even where webhooks are allowed. */
   use_webhooks: boolean;
+  /** How many of a channel's latest messages a new portal room starts with (0: none). */
+  backfill_messages: number;
   /** Matrix users told in their management room when the bot cannot connect (bad token, intents). */
   admins: string[];
   /** REST API base (tests point this at a fake Discord). */
@@ -57,6 +59,14 @@ const properties = {
     default: true,
     description: 'Use webhooks for Matrix users; off relays them through the bot as "**Name**: text".',
   },
+  backfill_messages: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 100,
+    default: 20,
+    description:
+      "How many of a channel's latest messages a new portal room starts with; 0 turns history off.",
+  },
   admins: {
     type: 'array',
     items: { type: 'string', pattern: '^@[^:]+:.+$' },
@@ -84,6 +94,7 @@ export const sampleConfig: DiscordConfig = {
   portals_on_demand: true,
   webhook_name: 'Switchboard',
   use_webhooks: true,
+  backfill_messages: 20,
   admins: [],
 };
 

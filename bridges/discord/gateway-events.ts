@@ -15,7 +15,7 @@ import {
   type PartialUser,
   type User,
 } from 'discord.js';
-import type { RemoteChatRef, RemoteEvent } from '../../src/sdk';
+import type { RemoteChatRef, RemoteEvent, RemoteMessageEvent } from '../../src/sdk';
 import { isBridgeable, type DiscordBot } from './client';
 import type { DmRouter } from './dm';
 import type { Guilds } from './guilds';
@@ -27,6 +27,10 @@ import type { WebhookPool } from './webhooks';
 type AnyMessage = Message | PartialMessage;
 /** Where an event goes: the chat, and the Matrix thread root for a thread without its own portal. */
 type Target = { chat: RemoteChatRef; threadRoot?: string };
+
+/** The message a Discord message replies to, when it is in the same channel. */
+const replyOf = (m: Message): string | undefined =>
+  m.reference?.messageId && m.reference.channelId === m.channelId ? m.reference.messageId : undefined;
 
 export class GatewayEvents {
   private readonly content: ToMatrixContent;
@@ -133,22 +137,31 @@ export class GatewayEvents {
 
   private async message(m: Message): Promise<void> {
     if (!isBridgedType(m) || (await this.isEcho(m))) return;
-    const replyTo =
-      m.reference?.messageId && m.reference.channelId === m.channelId ? m.reference.messageId : undefined;
+    const replyTo = replyOf(m);
     const target = await this.target(m.channelId, (p) => this.dms.receiverFor(p, replyTo));
     if (!target) {
       if (m.channel.isDMBased() && !m.author.bot) await this.dms.nobodyListening(m.author);
       return;
     }
+    const event = await this.messageEvent(m, target);
+    if (!event) return;
+    await this.emit(event);
+    // After the message: the core applies the global profile it carries before this room's name.
+    if (m.member && !m.webhookId && !target.chat.receiver) await this.names.seen(m.member, target.chat);
+  }
+
+  /** A Discord message as the core's message event in `target`; null when it shows nothing. */
+  private async messageEvent(m: Message, target: Target): Promise<RemoteMessageEvent | null> {
+    const replyTo = replyOf(m);
     const parts = await this.content.parts(m);
-    if (parts.length === 0) return;
+    if (parts.length === 0) return null;
     // A reply to a Matrix user's message notifies them (the core takes a Matrix id as a mention).
     const replied = replyTo ? await this.bot.ctx.findMessage(target.chat, replyTo) : null;
     const text = parts[0];
     if (replied?.matrixSender && text?.kind === 'text') {
       parts[0] = { ...text, mentions: [...(text.mentions ?? []), { id: replied.matrixSender }] };
     }
-    await this.emit({
+    return {
       type: 'message',
       chat: target.chat,
       sender: this.content.sender(m),
@@ -158,9 +171,27 @@ export class GatewayEvents {
       ...(replyTo ? { replyTo } : {}),
       ...(target.threadRoot ? { threadRoot: target.threadRoot } : {}),
       ...(target.chat.receiver ? { chatInfo: { kind: 'dm', dmPartner: { id: m.author.id } } } : {}),
-    });
-    // After the message: the core applies the global profile it carries before this room's name.
-    if (m.member && !m.webhookId && !target.chat.receiver) await this.names.seen(m.member, target.chat);
+    };
+  }
+
+  /**
+   * A new channel portal's history (SDK 1.3 `fetchHistory`): the channel's latest `limit`
+   * messages, oldest first, without our own webhook's and bot's (Matrix users' messages from an
+   * earlier portal). DMs start empty: their history is the bot's, not the Matrix user's.
+   */
+  async history(chat: RemoteChatRef, limit: number): Promise<RemoteMessageEvent[]> {
+    if (chat.receiver || limit <= 0) return [];
+    const target = await this.target(chat.id);
+    const channel = this.bot.client?.channels.cache.get(chat.id);
+    if (!target || target.chat.id !== chat.id || !channel?.isTextBased()) return [];
+    const fetched = await channel.messages.fetch({ limit });
+    const events: RemoteMessageEvent[] = [];
+    for (const m of [...fetched.values()].reverse()) {
+      if (!isBridgedType(m) || (await this.isEcho(m))) continue;
+      const event = await this.messageEvent(m, target);
+      if (event) events.push(event);
+    }
+    return events;
   }
 
   private async edit(old: AnyMessage, updated: AnyMessage): Promise<void> {

@@ -67,6 +67,7 @@ export default {
           ? null
           : new DiscordSession(parts, user),
       resolveAlias: (localpart) => guilds.resolveAlias(localpart),
+      fetchHistory: (chat) => events.history(chat, ctx.config.backfill_messages),
       async loadMedia(ref) {
         if (!isMediaRef(ref)) throw new BridgeError('not_found', 'unknown Discord media reference');
         return fetchMedia(ref, hosts);

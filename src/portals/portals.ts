@@ -55,6 +55,11 @@ const key = (network: string, chat: RemoteChatRef) =>
 /** Finds portal rooms and creates them on first use, once even under concurrent requests. */
 export class PortalManager {
   private readonly creating = new Map<string, Promise<ReadyPortal>>();
+  /**
+   * Runs once a new portal room exists, before anyone is handed the portal (set by the bridge:
+   * the module's history goes in first, so it comes before the event that created the room).
+   */
+  onCreated?: (network: string, chat: RemoteChatRef) => Promise<void>;
 
   constructor(
     private readonly store: Store,
@@ -146,6 +151,7 @@ export class PortalManager {
       space_room: spaceRoom ?? null,
       metadata: {},
     });
+    if (!o.asSpace) await this.onCreated?.(ns.network, chat);
     return (await this.find(ns.network, chat)) as ReadyPortal;
   }
 

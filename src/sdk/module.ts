@@ -1,7 +1,7 @@
 import type { ModuleContext } from './context';
-import type { JsonObject, JsonValue, PortalInfo } from './ids';
+import type { JsonObject, JsonValue, PortalInfo, RemoteChatRef } from './ids';
 import type { LoginFlow, LoginProcess } from './login';
-import type { RemoteMedia } from './remote-events';
+import type { RemoteMedia, RemoteMessageEvent } from './remote-events';
 import type { MatrixActor, RemoteSession, ResolvedChat } from './session';
 
 /** A JSON Schema (draft 2020-12 subset, checked with Ajv) for a module's `bridges.<id>` config. */
@@ -134,6 +134,20 @@ export interface NetworkConnector {
   sessionFor?(user: MatrixActor, portal: PortalInfo | null): Promise<RemoteSession | null>;
   /** On-demand portals: `localpart` is the alias localpart after the module's alias prefix. */
   resolveAlias?(localpart: string): Promise<ResolvedChat | null>;
+  /**
+   * The latest messages of a chat whose portal room the core just created, oldest first: the
+   * room starts with them (sent with their own timestamps, marked as backfill) before any new
+   * event. Messages already bridged are skipped. A failure costs the history, not the portal.
+   * Since SDK 1.3.
+   *
+   * @example
+   * fetchHistory: async (chat) =>
+   *   (await api.history(chat.id, 20)).map((m) => ({
+   *     type: 'message', chat, sender: { id: m.author }, id: m.id,
+   *     parts: [{ kind: 'text', text: m.text }], timestamp: m.time,
+   *   })),
+   */
+  fetchHistory?(chat: RemoteChatRef): Promise<RemoteMessageEvent[]>;
   /** Loads media of a queued event again after a restart (see `RemotePart.ref`). */
   loadMedia?(ref: JsonValue): Promise<RemoteMedia>;
   /** Extra management-room commands (see {@link ModuleCommand}). */

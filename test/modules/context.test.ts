@@ -1,17 +1,10 @@
+import { nullLogger as log } from '../../src/logging/logger';
 import { SecretBox } from '../../src/crypto/secret-box';
 import type { MatrixMedia } from '../../src/matrix/media';
 import { createModuleContext, type ContextDeps } from '../../src/modules/context';
 import type { NetworkNamespace } from '../../src/matrix/namespaces';
 import { Store } from '../../src/store/store';
 import { freshDatabase } from '../support/databases';
-
-const silent = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
-const log = { ...silent, child: () => log };
 
 describe('module context: uploadMedia (SDK 1.3)', () => {
   let store: Store;

@@ -55,7 +55,20 @@ describe('Discord channels e2e', () => {
   afterAll(() => bed?.stop());
 
   it('creates the portal on demand from the alias, with name, topic and the category space in the guild space', async () => {
+    // Said before any portal existed: the new room starts with it (history, SDK 1.3).
+    const past = ['history one', 'history two', 'history three'].map((text, i) =>
+      bed.fake.userSendsMessage(GENERAL, i === 1 ? BOB : ALICE, { content: text }),
+    );
     room = await dana.join(alias(GENERAL));
+    const timeline = (await dana.messages(room, { limit: 50 })).reverse();
+    const history = timeline.filter((e) => e.type === 'm.room.message');
+    expect(history.map((e) => [e.sender, content(e).body])).toEqual([
+      [ghost(ALICE), 'history one'],
+      [ghost(BOB), 'history two'],
+      [ghost(ALICE), 'history three'],
+    ]);
+    // With the messages' own times, not the time they were bridged.
+    expect(history.map((e) => e.origin_server_ts)).toEqual(past.map((m) => Date.parse(m.timestamp)));
     expect(await dana.getState(room, 'm.room.name')).toEqual({ name: 'general' });
     expect(await dana.getState(room, 'm.room.topic')).toMatchObject({ topic: 'chat here' });
     const row = await bed.h.bridge.store.portals.get('discord', { id: GENERAL });
