@@ -8,8 +8,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BridgeError, type Logger } from '../../src/sdk';
-import type { DriverFactory, WAMessage, WhatsAppDriver, WhatsAppDriverEvents } from './driver';
+import { BridgeError, type Logger, type RemoteMessageEvent } from '../../src/sdk';
+import type { DriverFactory, WAId, WAMessage, WhatsAppDriver, WhatsAppDriverEvents } from './driver';
 import type { WhatsAppContext } from './config';
 import { storedSessionName } from './ids';
 import { KvSessionStore } from './session-store';
@@ -35,6 +35,8 @@ const ECHO_TTL_MS = 5 * 60_000;
 
 export class WhatsAppClient {
   ready = false;
+  /** A chat's history for a new portal (SDK 1.3 `fetchHistory`); the login's session sets it. */
+  history: (chatId: WAId) => Promise<RemoteMessageEvent[]> = async () => [];
   private handlers: Handlers | undefined;
   /** Events received before a session attached; null once attached. */
   private buffered: (() => Promise<void>)[] | null = [];

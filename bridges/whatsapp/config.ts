@@ -83,14 +83,14 @@ const properties = {
     type: 'object',
     additionalProperties: false,
     default: {},
-    description: 'History copied into Matrix when a WhatsApp account is first logged in.',
+    description: 'History copied into Matrix: at the first login, and when a chat gets its room later.',
     properties: {
       messages: {
         type: 'integer',
         minimum: 0,
         maximum: 500,
         default: 20,
-        description: 'Messages per chat (0: no backfill).',
+        description: 'Messages per chat, at the first login and for each room made later (0: no history).',
       },
       chats: {
         type: 'integer',

@@ -77,6 +77,7 @@ export class WhatsAppSession implements RemoteSession {
     this.pool.byLogin.set(this.login.id, client);
     const toMatrix = new ToMatrix(this.ctx, this.login, client, this.fetchUrl);
     this.toMatrix = toMatrix;
+    client.history = (chatId) => toMatrix.history(chatId);
     const d = client.driver;
     const l = this.listeners;
     d.on('ready', l.ready).on('qr', l.qr).on('auth_failure', l.auth_failure);

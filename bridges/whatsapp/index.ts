@@ -57,6 +57,11 @@ export function createWhatsAppModule(opts: WhatsAppModuleOptions = {}): BridgeMo
         loginFlows: () => LOGIN_FLOWS,
         startLogin: (flowId, user) => whatsappLogin(ctx, pool, flowId, user),
         loadLogin: (login) => new WhatsAppSession(ctx, pool, login, fetchUrl),
+        // A per-login chat's history, through that login's client (none while it is offline).
+        fetchHistory: async (chat) => {
+          const client = chat.receiver ? pool.byLogin.get(chat.receiver) : undefined;
+          return client?.ready ? client.history(chat.id) : [];
+        },
         /** Media of an event queued before a restart: downloaded again through the library. */
         async loadMedia(ref: JsonValue) {
           const { login, message } = (ref ?? {}) as { login?: unknown; message?: unknown };

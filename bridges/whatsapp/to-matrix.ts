@@ -8,6 +8,7 @@ import type {
   RemoteChatInfo,
   RemoteChatRef,
   RemoteEvent,
+  RemoteMessageEvent,
   RemotePart,
   RemoteSender,
   RemoteUserInfo,
@@ -112,23 +113,44 @@ export class ToMatrix implements Handlers {
   async bridgeMessage(msg: WAMessage, backfill: boolean): Promise<void> {
     const chat = chatOf(msg);
     if (!this.wanted(chat)) return;
+    const event = await this.messageEvent(msg, backfill);
+    if (!event) return;
+    const isNew = (await this.ctx.getPortal(event.chat)) === null;
+    await this.ctx.emit(isNew ? { ...event, chatInfo: await this.chatInfo(chat) } : event);
+    if (isNew && isGroup(chat)) await this.syncMembers(chat);
+  }
+
+  /** A WhatsApp message as the core's message event; null for what is not bridged. */
+  private async messageEvent(msg: WAMessage, backfill: boolean): Promise<RemoteMessageEvent | null> {
     const parts = await this.parts(msg);
-    if (!parts) return;
-    const ref = this.chatRef(chat);
-    const isNew = (await this.ctx.getPortal(ref)) === null;
+    if (!parts) return null;
     const replyTo = msg.hasQuotedMsg ? await msg.getQuotedMessage().catch(() => undefined) : undefined;
-    await this.ctx.emit({
+    return {
       type: 'message',
-      chat: ref,
+      chat: this.chatRef(chatOf(msg)),
       sender: await this.sender(authorOf(msg, this.me), msg.fromMe ? undefined : msg._data.notifyName),
       id: msg.id._serialized,
       parts,
       timestamp: msg.timestamp * 1000,
       ...(replyTo ? { replyTo: replyTo.id._serialized } : {}),
       ...(backfill ? { backfill } : {}),
-      ...(isNew ? { chatInfo: await this.chatInfo(chat) } : {}),
-    });
-    if (isNew && isGroup(chat)) await this.syncMembers(chat);
+    };
+  }
+
+  /**
+   * A new portal's history (SDK 1.3 `fetchHistory`): the chat's latest `backfill.messages`, so
+   * a chat that comes back to life after the first login's backfill starts with its context.
+   */
+  async history(chatId: WAId): Promise<RemoteMessageEvent[]> {
+    const limit = this.ctx.config.backfill.messages;
+    if (limit <= 0 || !this.wanted(chatId)) return [];
+    const chat = await this.client.driver.getChatById(chatId);
+    const events: RemoteMessageEvent[] = [];
+    for (const msg of chat ? await chat.fetchMessages({ limit }) : []) {
+      const event = await this.messageEvent(msg, true);
+      if (event) events.push(event);
+    }
+    return events;
   }
 
   async parts(msg: WAMessage): Promise<RemotePart[] | null> {
