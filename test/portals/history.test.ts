@@ -48,6 +48,26 @@ describe('historyFiller (SDK 1.3 fetchHistory)', () => {
     expect((handled[0] as RemoteMessageEvent).id).toBe('5');
   });
 
+  it('stops when out of time', async () => {
+    const handled: RemoteEvent[] = [];
+    const net = { id: 'net', connector: { fetchHistory: async () => [msg('a', 1), msg('b', 2)] } };
+    const slow = async (_n: unknown, ev: RemoteEvent) => {
+      handled.push(ev);
+      await new Promise((r) => setTimeout(r, 30));
+    };
+    const networks = new Map([['net', net as unknown as NetworkRuntime]]);
+    await historyFiller(networks, { handle: slow }, log, 10)('net', chat);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('gives up on a module that does not answer in time', async () => {
+    const net = { id: 'net', connector: { fetchHistory: () => new Promise(() => undefined) } };
+    const networks = new Map([['net', net as unknown as NetworkRuntime]]);
+    const started = Date.now();
+    await historyFiller(networks, { handle: async () => undefined }, log, 20)('net', chat);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('costs only the history when the module fails, and does nothing without fetchHistory', async () => {
     const failing = setup(async () => {
       throw new Error('network down');
