@@ -137,7 +137,8 @@ export interface NetworkConnector {
   /**
    * The latest messages of a chat whose portal room the core just created, oldest first: the
    * room starts with them (sent with their own timestamps, marked as backfill) before any new
-   * event. Messages already bridged are skipped. A failure costs the history, not the portal.
+   * event. Messages already bridged are skipped. A failure costs the history, not the portal,
+   * and so does taking longer than 15 s (fetching and sending together).
    * Since SDK 1.3.
    *
    * @example
