@@ -32,6 +32,7 @@ export function exampleSession(ctx: ExampleContext, login: LoginRecord): RemoteS
     markRead: async (portal, upTo) => see('read', portal.chat.id, upTo.remoteId),
     setChatInfo: async (portal, info) => see('chat_info', portal.chat.id, JSON.stringify(info)),
     onMatrixMembership: async (portal, change) => see(change.membership, portal.chat.id, change.userId),
+    removeRemoteMember: async (portal, member, c) => see(c.ban ? 'ban' : 'kick', portal.chat.id, member.id),
     getChatInfo: async (chat) => chatInfo(chat.id, contacts),
     getUserInfo: async (user) => userInfo(ctx, user.id),
     resolveIdentifier: async (name) => ({ ...dm(dmId(name)), user: { id: name } }),

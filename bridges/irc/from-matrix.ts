@@ -13,6 +13,7 @@ import {
   type RemoteChatInfo,
   type RemoteChatRef,
   type RemoteSession,
+  type RemoteUserRef,
   type ResolvedChat,
 } from '../../src/sdk';
 import type { IrcNetwork } from './client';
@@ -87,6 +88,33 @@ export class IrcSession implements RemoteSession {
       if (conn) net.ensureIn(conn, chat.target);
     } else if (conn && net.channels.isIn(conn, chat.target)) {
       await conn.client.part(chat.target, 'left the Matrix room').catch(() => undefined);
+    }
+  }
+
+  /**
+   * A Matrix kick (or ban) of an IRC user's ghost: KICK (after `MODE +b nick!*@*`) through the
+   * Matrix user's own puppet, so IRC decides whether they may: without op the server refuses,
+   * and its answer reaches the user in their management room.
+   */
+  async removeRemoteMember(
+    portal: PortalInfo,
+    member: RemoteUserRef,
+    change: { ban: boolean; reason?: string },
+  ): Promise<void> {
+    const { net, chat } = this.route(portal.chat);
+    const ghost = parseGhostId(member.id);
+    if (!chat.channel || !ghost || ghost.network !== net.id)
+      throw new BridgeError('not_supported', 'only members of an IRC channel can be kicked');
+    const conn = await net.puppet(this.user);
+    await conn.ready(READY_WAIT_MS, net.name);
+    net.ensureIn(conn, chat.target);
+    net.markActive(conn);
+    const nick = this.knownNick(net, ghost.nick);
+    try {
+      if (change.ban) await conn.client.raw('MODE', chat.target, '+b', `${nick}!*@*`);
+      await conn.client.kick(chat.target, nick, change.reason);
+    } catch (err) {
+      throw toBridgeError(err, net.name);
     }
   }
 

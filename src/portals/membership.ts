@@ -4,7 +4,7 @@ import type { LoginManager } from '../logins/login-manager';
 import type { MatrixClient } from '../matrix/client';
 import type { NetworkRuntime } from '../modules/runtime';
 import type { Logger } from '../sdk/context';
-import { toBridgeError } from '../sdk/errors';
+import { BridgeError, toBridgeError } from '../sdk/errors';
 import { toPortalInfo, type PortalRow } from '../store/portal-repo';
 import type { Store } from '../store/store';
 import type { GhostManager } from './ghosts';
@@ -62,6 +62,38 @@ export class MembershipHandler {
     }
     if (!this.d.isOurs(target) && (membership === 'join' || membership === 'leave' || membership === 'ban')) {
       await this.portalMembership(ev.room_id, target, membership, displayname);
+    } else if (this.d.isOurs(target) && (membership === 'leave' || membership === 'ban')) {
+      // Out of the room, whoever did it: the ghost is invited back before it next speaks.
+      this.d.ghosts.forgetJoined(ev.room_id, target);
+      if (!this.d.isOurs(ev.sender) && ev.sender !== target) await this.ghostRemoved(ev, target, membership);
+    }
+  }
+
+  /** A Matrix user kicked or banned a ghost: the same on the network, or the room hears why not. */
+  private async ghostRemoved(ev: MemberEvent, ghost: string, membership: string): Promise<void> {
+    const portal = await this.d.store.portals.byRoom(ev.room_id);
+    const net = portal ? this.d.networks.get(portal.network) : undefined;
+    const remoteId = net?.ns.remoteUserIdOf(ghost);
+    if (!portal?.room_id || !net || !remoteId) return;
+    const info = toPortalInfo(portal as PortalRow & { room_id: string });
+    const actor = { userId: ev.sender, displayName: ev.sender };
+    const reason = str(ev.content.reason) ?? undefined;
+    try {
+      const session = await this.d.logins.sessionFor(net, actor, info);
+      if (!session.removeRemoteMember)
+        throw new BridgeError('not_supported', `${net.displayName} does not support removing members`);
+      await session.removeRemoteMember(
+        info,
+        { id: remoteId },
+        { ban: membership === 'ban', ...(reason ? { reason } : {}) },
+        actor,
+      );
+    } catch (err) {
+      const e = toBridgeError(err);
+      await this.d.notifier.notice(
+        ev.room_id,
+        `⚠️ ${ghost} was removed here, but is still in the chat on ${net.displayName}: ${e.message}`,
+      );
     }
   }
 

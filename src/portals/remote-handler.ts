@@ -1,4 +1,5 @@
 import type { MatrixClient } from '../matrix/client';
+import { MatrixApiError } from '../matrix/errors';
 import type { MatrixMedia } from '../matrix/media';
 import type { NetworkRuntime } from '../modules/runtime';
 import type { Logger } from '../sdk/context';
@@ -382,7 +383,11 @@ export class RemoteEventHandler {
       ]
         .filter(Boolean)
         .join(': ');
-      await this.d.client.kick(portal.room_id, member, reason, this.d.botUserId);
+      await this.d.client.kick(portal.room_id, member, reason, this.d.botUserId).catch((err: unknown) => {
+        // Already out: a Matrix user's kick that the network then carried out, and reports.
+        if (!(err instanceof MatrixApiError && err.status === 403 && /not in the room/i.test(err.message)))
+          throw err;
+      });
     }
     // Whoever leaves a remote chat loses their role in it (IRC modes end with the membership).
     await this.roles.apply(net, portal, new Map([[member, 'member']]));

@@ -36,6 +36,18 @@ export interface RemoteSession {
   /** A Matrix user joined or left a portal room (IRC: join/part the channel). */
   onMatrixMembership?(portal: PortalInfo, change: MatrixMembershipChange): Promise<void>;
   /**
+   * A Matrix user (`by`) kicked or banned a remote user's ghost from a portal room: do the same
+   * on the network, as `by` (IRC: KICK through their own connection, which needs channel op).
+   * Without it the core tells the room the member is still in the chat on the network. Since
+   * SDK 1.3.
+   */
+  removeRemoteMember?(
+    portal: PortalInfo,
+    member: RemoteUserRef,
+    change: { readonly ban: boolean; readonly reason?: string },
+    by: MatrixActor,
+  ): Promise<void>;
+  /**
    * Facts of a chat. The core asks when it creates a portal that no event or resolved chat
    * described (SDK 1.2), and to check a chat an admin links; the chat's own login's session
    * first, else any live session of the network.

@@ -90,6 +90,16 @@ export class TestMatrixClient {
     await this.api('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/leave`, { json: {} });
   }
 
+  async kick(roomId: string, userId: string, reason?: string): Promise<void> {
+    const json = { user_id: userId, ...(reason ? { reason } : {}) };
+    await this.api('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/kick`, { json });
+  }
+
+  async ban(roomId: string, userId: string, reason?: string): Promise<void> {
+    const json = { user_id: userId, ...(reason ? { reason } : {}) };
+    await this.api('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/ban`, { json });
+  }
+
   /** Upgrades the room to `newVersion` (what a client's "upgrade room" does); returns the new room. */
   async upgradeRoom(roomId: string, newVersion: string): Promise<string> {
     const path = `/_matrix/client/v3/rooms/${enc(roomId)}/upgrade`;

@@ -98,6 +98,12 @@ describe('Discord channels e2e', () => {
     await command(dana, mgmt, bot, `bridge discord ${RANDOM} ${existing}`, /Bridged .* random/);
     bed.fake.userSendsMessage(RANDOM, ALICE, { content: 'into the linked room' });
     await waitForText(dana, existing, 'into the linked room', ghost(ALICE));
+    // Discord has no kick from one channel: the room says the member is still there.
+    await dana.kick(existing, ghost(ALICE), 'testing');
+    const notice = await waitForText(dana, existing, 'still in the chat on Discord', bot);
+    expect(body(notice)).toContain('Discord does not support removing members');
+    bed.fake.userSendsMessage(RANDOM, ALICE, { content: 'back in the linked room' });
+    await waitForText(dana, existing, 'back in the linked room', ghost(ALICE));
   });
 
   it('bridges a Discord message with formatting, mentions and spoilers as the ghost', async () => {

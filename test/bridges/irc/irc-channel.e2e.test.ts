@@ -17,6 +17,9 @@ describe('IRC channels e2e', () => {
   let dana: TestMatrixClient;
   let room: string;
   let fromIrc: MatrixEvent;
+  /** The room an admin linked to #other, and dana's management room. */
+  let linked: string;
+  let mgmt: string;
   const danaNick = 'dana[m]';
 
   beforeAll(async () => {
@@ -117,7 +120,7 @@ describe('IRC channels e2e', () => {
     await bob.waitFor((e) => e.type === 'join' && e.nick === 'bob' && e.target === '#other');
     bob.client.setTopic('#other', 'IRC topic \x02here');
     const bot = bed.h.bridge.botUserId;
-    const linked = await dana.createRoom({ name: 'Other', invite: [bot] });
+    linked = await dana.createRoom({ name: 'Other', invite: [bot] });
     // The bot needs power in a linked room to set its topic (as in any room it did not create).
     const levels = (await dana.getState(linked, 'm.room.power_levels', '')) as {
       users?: Record<string, number>;
@@ -126,7 +129,7 @@ describe('IRC channels e2e', () => {
       ...levels,
       users: { ...levels.users, [bot]: 50 },
     });
-    const mgmt = await openManagementRoom(dana, bot);
+    mgmt = await openManagementRoom(dana, bot);
     await command(dana, mgmt, bot, `bridge irc test/#other ${linked}`, 'Bridged');
     await bob.waitFor((e) => e.type === 'join' && e.nick === 'switchboard' && e.target === '#other');
     await dana.waitForEvent(
@@ -140,6 +143,29 @@ describe('IRC channels e2e', () => {
     expect(topic).toMatchObject({ target: '#other', text: 'from Matrix KICK #other bob' });
     bob.client.say('#other', 'in the linked room');
     await waitForText(dana, linked, 'in the linked room', ghost('bob'));
+  });
+
+  it('carries a Matrix kick of an IRC user out through the puppet, once it is channel operator', async () => {
+    const bot = bed.h.bridge.botUserId;
+    const kim = await Observer.connect(bed.ircd, 'kim');
+    try {
+      await kim.join('#other');
+      await waitForMember(dana, linked, ghost('kim'), 'join');
+      // Without op, IRC refuses, and dana hears why in her management room.
+      await dana.kick(linked, ghost('kim'), 'off topic');
+      await waitForText(dana, mgmt, /#other.*(operator|op\b)/i, bot);
+      expect(kim.seen.filter((e) => e.type === 'kick')).toEqual([]);
+      // The ghost is let back in when kim speaks again.
+      kim.client.say('#other', 'still here');
+      await waitForText(dana, linked, 'still here', ghost('kim'));
+      bob.client.raw(`MODE #other +o ${danaNick}`);
+      await waitUntil(() => kim.rawLines.some((l) => l.includes(`MODE #other +o ${danaNick}`)), 'the op');
+      await dana.kick(linked, ghost('kim'), 'enough');
+      const kicked = await kim.waitFor((e) => e.type === 'kick' && e.kicked === 'kim');
+      expect(kicked).toMatchObject({ nick: danaNick, target: '#other', text: 'enough' });
+    } finally {
+      await kim.close();
+    }
   });
 
   it('turns joins, nick changes, parts and quits into membership and display names', async () => {

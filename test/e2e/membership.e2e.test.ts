@@ -1,0 +1,58 @@
+import { exampleNetwork } from '../../bridges/example/client';
+import type { TestMatrixClient } from '../harness/matrix-test-client';
+import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
+import { eventually } from '../support/eventually';
+import { command, exampleUserWithChat, openManagementRoom, waitForText } from './e2e-helpers';
+
+jest.setTimeout(120_000);
+
+const LOBBY = 'group:lobby';
+
+/**
+ * Matrix users removing remote users, against a real Synapse: a kick or ban of a ghost in a room
+ * an admin linked is carried out on the network (SDK 1.3 `removeRemoteMember`), and the ghost
+ * comes back into the room when it next speaks there.
+ */
+describe('kicking ghosts (example network)', () => {
+  let h: BridgeHarness;
+  let dana: TestMatrixClient;
+  let loginId: string;
+  let room: string;
+  const alice = '@example_alice:switchboard.test';
+  const seen = () => exampleNetwork.clients.get(loginId)?.seen ?? [];
+
+  beforeAll(async () => {
+    h = await startBridgeHarness({
+      bridges: { example: { enabled: true, contacts: ['alice', 'bob'], reply_delay_ms: 20 } },
+      extraConfig: { permissions: { '*': 'relay', 'switchboard.test': 'admin' } },
+    });
+    const bot = h.bridge.botUserId;
+    ({ client: dana, loginId } = await exampleUserWithChat(h, 'dana', 'alice'));
+    const mgmt = await openManagementRoom(dana, bot);
+    room = await dana.createRoom({
+      name: 'Lobby',
+      preset: 'public_chat',
+      invite: [bot],
+      power_level_content_override: { users: { [bot]: 100 } },
+    });
+    await command(dana, mgmt, bot, `bridge example ${LOBBY} ${room}`, 'Bridged');
+    await exampleNetwork.contactSays(loginId, 'alice', 'hello lobby', LOBBY);
+    await waitForText(dana, room, 'hello lobby', alice);
+  });
+  afterAll(() => h?.stop());
+
+  it('carries a Matrix kick of a contact out to the network, as the user who kicked', async () => {
+    await dana.kick(room, alice, 'off topic');
+    await eventually(() => seen().includes(`kick ${LOBBY} alice`), 'the kick to reach the network');
+  });
+
+  it('lets a kicked contact back in when it speaks again', async () => {
+    await exampleNetwork.contactSays(loginId, 'alice', 'back again', LOBBY);
+    await waitForText(dana, room, 'back again', alice);
+  });
+
+  it('carries a ban out as a ban', async () => {
+    await dana.ban(room, alice, 'for good');
+    await eventually(() => seen().includes(`ban ${LOBBY} alice`), 'the ban to reach the network');
+  });
+});
