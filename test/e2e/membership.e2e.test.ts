@@ -54,5 +54,12 @@ describe('kicking ghosts (example network)', () => {
   it('carries a ban out as a ban', async () => {
     await dana.ban(room, alice, 'for good');
     await eventually(() => seen().includes(`ban ${LOBBY} alice`), 'the ban to reach the network');
+    // What a banned contact says stays out of the room, and the chat goes on.
+    await exampleNetwork.contactSays(loginId, 'alice', 'let me in', LOBBY);
+    await exampleNetwork.contactSays(loginId, 'bob', 'bob still talks', LOBBY);
+    await waitForText(dana, room, 'bob still talks', '@example_bob:switchboard.test');
+    const texts = (await dana.messages(room, { limit: 20 })).map((e) => String(e.content.body ?? ''));
+    expect(texts).not.toContain('let me in');
+    expect(await dana.getState(room, 'm.room.member', alice)).toMatchObject({ membership: 'ban' });
   });
 });
