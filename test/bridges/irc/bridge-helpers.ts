@@ -66,21 +66,32 @@ export const ghost = (nick: string) => `@irc_${ghostLocalpart.encode(ghostId(NET
 export const alias = (channel: string) => `#irc_${NET}_${channel.replace(/^#/, '')}:${DOMAIN}`;
 
 /** Waits for `userId`'s membership in the room to become `membership` (optionally with a display name). */
-export function waitForMember(
+export async function waitForMember(
   client: TestMatrixClient,
   roomId: string,
   userId: string,
   membership: string,
   timeoutMs = 20_000,
 ): Promise<MatrixEvent> {
-  return client.waitForEvent(
-    roomId,
-    (e) =>
-      e.type === 'm.room.member' &&
-      e.state_key === userId &&
-      (e.content as { membership?: string }).membership === membership,
-    timeoutMs,
-  );
+  try {
+    return await client.waitForEvent(
+      roomId,
+      (e) =>
+        e.type === 'm.room.member' &&
+        e.state_key === userId &&
+        (e.content as { membership?: string }).membership === membership,
+      timeoutMs,
+    );
+  } catch (err) {
+    // What the room did show of that user: a timeout alone does not say where it stopped.
+    const seen = (await client.messages(roomId, { limit: 50 }).catch(() => []))
+      .filter((e) => e.type === 'm.room.member' && e.state_key === userId)
+      .reverse()
+      .map((e) => `  ${e.sender}: ${String((e.content as { membership?: unknown }).membership)}`);
+    throw new Error(
+      `${(err as Error).message}; wanted ${userId} ${membership}; it went:\n${seen.join('\n')}`,
+    );
+  }
 }
 
 export const content = (e: MatrixEvent) => e.content as Record<string, unknown>;
