@@ -12,11 +12,16 @@ import type { RemoteDescriber } from './describer';
  * Ghosts: registered lazily and idempotently, profiles synced only when they changed
  * (the avatar is re-uploaded only when the module's `avatarKey` changes).
  */
+/** How many own-doing leaves `markLeft` remembers. */
+const MAX_LEFT = 10_000;
+
 export class GhostManager {
   /** Ghosts known to be registered in this process, to skip the database on the hot path. */
   private readonly registered = new Set<string>();
   /** Ghosts known to be joined to a room: `${room} ${user}`. */
   private readonly joined = new Set<string>();
+  /** Ghosts the bridge made leave a room, until they join it again: `${room} ${user}`. */
+  private readonly left = new Set<string>();
   /** Registrations under way, so two queues meeting a new ghost at once register it once. */
   private readonly registering = new Map<string, Promise<void>>();
   /** One ghost's per-room name changes in one room run one at a time, by `${room} ${user}`. */
@@ -107,7 +112,9 @@ export class GhostManager {
     const key = `${roomId} ${userId}`;
     if (this.joined.has(key)) return;
     const member = await this.store.members.get(roomId, userId);
-    if (member?.membership !== 'join') {
+    // After a leave of our own doing, a join the homeserver reports late (from before it) may
+    // have overwritten the member table: the table is not asked then.
+    if (member?.membership !== 'join' || this.left.has(key)) {
       await this.client.invite(roomId, userId, this.botUserId);
       await this.client.join(roomId, userId);
       await this.store.members.set({
@@ -118,6 +125,7 @@ export class GhostManager {
         avatar_url: null,
       });
     }
+    this.left.delete(key);
     this.joined.add(key);
   }
 
@@ -181,5 +189,13 @@ export class GhostManager {
   /** Forgets cached membership after the ghost left or was kicked. */
   forgetJoined(roomId: string, userId: string): void {
     this.joined.delete(`${roomId} ${userId}`);
+  }
+
+  /** The bridge made the ghost leave (the remote user left): it is joined again, whatever the table says. */
+  markLeft(roomId: string, userId: string): void {
+    this.forgetJoined(roomId, userId);
+    this.left.add(`${roomId} ${userId}`);
+    // Bounded: the oldest leaves are long settled (their late events are in the table already).
+    if (this.left.size > MAX_LEFT) this.left.delete(this.left.values().next().value as string);
   }
 }

@@ -112,7 +112,7 @@ export class RemoteRooms {
       if (ev.role) await this.d.roles.apply(net, portal, new Map([[member, ev.role]]));
       return;
     }
-    this.d.ghosts.forgetJoined(portal.room_id, member);
+    this.d.ghosts.markLeft(portal.room_id, member);
     const left = { room_id: portal.room_id, user_id: member, membership: 'leave', displayname: null };
     await this.d.store.members.set({ ...left, avatar_url: null }, true);
     if (ev.membership === 'leave') {

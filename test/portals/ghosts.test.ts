@@ -155,6 +155,29 @@ describe('GhostManager per-room names', () => {
     expect(await own(R1)).toBe('Ally');
   });
 
+  it('joins a ghost the bridge made leave again, even when a late join event is in the member table', async () => {
+    await ghosts.ensureJoined(R1, G);
+    const joins: string[] = [];
+    const join = hs.client.join.bind(hs.client);
+    hs.client.join = async (room: string, user?: string) => (joins.push(room), join(room, user as string));
+    // The remote user left: the bridge makes the ghost leave. The homeserver then reports the
+    // ghost's earlier join, late, as an appservice transaction may.
+    ghosts.markLeft(R1, G);
+    await store.members.set({
+      room_id: R1,
+      user_id: G,
+      membership: 'leave',
+      displayname: null,
+      avatar_url: null,
+    });
+    await membership.handle({ room_id: R1, sender: G, state_key: G, content: { membership: 'join' } });
+    await ghosts.ensureJoined(R1, G);
+    expect(joins).toEqual([R1]);
+    // Once back, the table is trusted again.
+    await ghosts.ensureJoined(R1, G);
+    expect(joins).toEqual([R1]);
+  });
+
   it("keeps the name through the homeserver's leave event: it may be late, or a kick on Matrix", async () => {
     await ghosts.setRoomName(R1, G, 'Ally');
     // The leave of an earlier round (left, came back, named again) arrives after the new name.
