@@ -107,11 +107,16 @@ export class GhostManager {
     }
   }
 
-  /** Makes sure the ghost is in the room: the bot invites, the ghost joins. */
-  async ensureJoined(roomId: string, userId: string): Promise<void> {
+  /**
+   * Makes sure the ghost is in the room: the bot invites, the ghost joins. False when the room's
+   * admins banned it: it stays out (read from the member table only when it is not known to be
+   * in, so the hot path costs no query).
+   */
+  async ensureJoined(roomId: string, userId: string): Promise<boolean> {
     const key = `${roomId} ${userId}`;
-    if (this.joined.has(key)) return;
+    if (this.joined.has(key)) return true;
     const member = await this.store.members.get(roomId, userId);
+    if (member?.membership === 'ban') return false;
     // After a leave of our own doing, a join the homeserver reports late (from before it) may
     // have overwritten the member table: the table is not asked then.
     if (member?.membership !== 'join' || this.left.has(key)) {
@@ -127,6 +132,7 @@ export class GhostManager {
     }
     this.left.delete(key);
     this.joined.add(key);
+    return true;
   }
 
   /**

@@ -94,11 +94,13 @@ export class RemoteEventHandler {
     if (ev.type === 'read' && ev.sender.isFromMe && !puppet) return;
     const sender =
       puppet ?? (await this.d.ghosts.ensure(net.ns, ev.sender.id, ev.sender.info, ev.chat.receiver));
-    if (!puppet && ev.type !== 'member' && ev.type !== 'chat_info') {
-      // Someone the room's admins banned stays out: what they do is not shown there.
-      if ((await this.d.store.members.get(portal.room_id, sender))?.membership === 'ban') return;
-      await this.d.ghosts.ensureJoined(portal.room_id, sender);
-    }
+    const inRoom =
+      !!puppet ||
+      ev.type === 'member' ||
+      ev.type === 'chat_info' ||
+      (await this.d.ghosts.ensureJoined(portal.room_id, sender));
+    // Someone the room's admins banned stays out: what they do is not shown there.
+    if (!inRoom) return;
     const receiver = ev.chat.receiver ?? '';
     switch (ev.type) {
       case 'message':
