@@ -25,6 +25,12 @@ export interface PortalCreateOptions {
  */
 export type SpaceRef = RemoteSpace;
 
+/**
+ * The power level of a per-login chat's owner in its portal: a moderator (state events, kicks,
+ * redactions at the defaults), below the level that changes power levels.
+ */
+export const OWNER_LEVEL = 50;
+
 /** Spaces are portal rows under this reserved remote id prefix; modules must not mint such ids. */
 export const spaceChatId = (spaceId: string): string => `space:${spaceId}`;
 
@@ -129,11 +135,15 @@ export class PortalManager {
       creator,
     );
     if (spaceRoom) await this.addChild(spaceRoom, roomId);
-    // The creator's power comes from the room version (v12 forbids listing creators in `users`),
-    // so no override at creation. Ghosts stay at the default 0: they can talk but never reach
-    // `notifications.room` (50), so remote text can never ping @room.
+    // The creator's power comes from the room version (v12 forbids listing creators in `users`,
+    // and an override replaces the whole map), so power is granted after creation. Ghosts stay at
+    // the default 0: they can talk but never reach `notifications.room` (50), so remote text can
+    // never ping @room. The owner of a per-login chat moderates their own room: they may rename
+    // it (the network's group too), set its topic and remove members, not change power levels.
+    const owner = chat.receiver && o.invite ? { [o.invite]: OWNER_LEVEL } : {};
+    if (dmCreator) await this.grant(roomId, dmCreator, { [this.botUserId]: 100, ...owner });
+    else if (o.invite && chat.receiver) await this.grant(roomId, this.botUserId, owner);
     if (dmCreator) {
-      await this.grantBot(roomId, dmCreator);
       await this.client.join(roomId, this.botUserId);
       await this.store.members.set({
         room_id: roomId,
@@ -219,11 +229,15 @@ export class PortalManager {
     await this.client.sendState(spaceRoom, 'm.space.child', roomId, { via: this.via }, this.botUserId);
   }
 
-  /** In a room a ghost created, the bot needs power to manage it (names, kicks, redactions). */
-  private async grantBot(roomId: string, creator: string): Promise<void> {
+  /**
+   * Power after creation, granted by `by` (who holds it): in a room a ghost created, the bot
+   * needs it to manage the room (names, kicks, redactions); the owner of a per-login chat gets
+   * {@link OWNER_LEVEL}.
+   */
+  private async grant(roomId: string, by: string, levels: Record<string, number>): Promise<void> {
     const pl =
-      (await this.client.getState<Record<string, unknown>>(roomId, 'm.room.power_levels', '', creator)) ?? {};
-    const users = { ...((pl.users ?? {}) as Record<string, number>), [this.botUserId]: 100 };
-    await this.client.sendState(roomId, 'm.room.power_levels', '', { ...pl, users }, creator);
+      (await this.client.getState<Record<string, unknown>>(roomId, 'm.room.power_levels', '', by)) ?? {};
+    const users = { ...((pl.users ?? {}) as Record<string, number>), ...levels };
+    await this.client.sendState(roomId, 'm.room.power_levels', '', { ...pl, users }, by);
   }
 }

@@ -98,6 +98,9 @@ describe.each(CASES)('core e2e with the example network on %s, %s', (backend, ho
     await dana.join(portal);
     const bridgeState = await dana.getState(portal, 'm.bridge', 'switchboard://example/dm%3Aalice');
     expect(bridgeState).toMatchObject({ bridgebot: bot, protocol: { id: 'example' } });
+    // Dana owns the chat's room: a moderator (50), the bot the admin; the contact's ghost created it.
+    const levels = await dana.getState(portal, 'm.room.power_levels');
+    expect(levels.users).toMatchObject({ [dana.userId]: 50, [bot]: 100 });
   });
 
   it('bridges a Matrix message out and the contact answer in, with the reply and the mappings', async () => {

@@ -3,6 +3,7 @@
  * Postgres, the real discord.js client against the fake Discord. A Discord user (Alice) and a
  * Matrix user (Dana) talk both ways; the fake records exactly what discord.js sent.
  */
+import { SnowflakeUtil } from 'discord.js';
 import type { TestMatrixClient } from '../../harness/matrix-test-client';
 import { body, command, openManagementRoom, waitForText } from '../../e2e/e2e-helpers';
 import {
@@ -67,8 +68,11 @@ describe('Discord channels e2e', () => {
       [ghost(BOB), 'history two'],
       [ghost(ALICE), 'history three'],
     ]);
-    // With the messages' own times, not the time they were bridged.
-    expect(history.map((e) => e.origin_server_ts)).toEqual(past.map((m) => Date.parse(m.timestamp)));
+    // With the messages' own times (discord.js reads them from the snowflake ids), not the time
+    // they were bridged.
+    expect(history.map((e) => e.origin_server_ts)).toEqual(
+      past.map((m) => Number(SnowflakeUtil.timestampFrom(m.id))),
+    );
     expect(await dana.getState(room, 'm.room.name')).toEqual({ name: 'general' });
     expect(await dana.getState(room, 'm.room.topic')).toMatchObject({ topic: 'chat here' });
     const row = await bed.h.bridge.store.portals.get('discord', { id: GENERAL });
