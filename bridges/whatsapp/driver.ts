@@ -167,6 +167,8 @@ export interface WAChat {
   setSubject?(subject: string): Promise<boolean>;
   /** Groups only; false when WhatsApp refuses. */
   setDescription?(description: string): Promise<boolean>;
+  /** Groups only; rejects when WhatsApp refuses (only admins may remove members). */
+  removeParticipants?(ids: WAId[]): Promise<void>;
 
   sendSeen(): Promise<boolean>;
   /** WhatsApp shows "typing…" for about 25 s, or until clearState(). */

@@ -270,6 +270,20 @@ export class WhatsAppSession implements RemoteSession {
       throw refused('description');
   }
 
+  /** A Matrix kick or ban of a group member's ghost removes them from the group (admins only). */
+  async removeRemoteMember(portal: PortalInfo, member: { id: string }): Promise<void> {
+    const chat = await this.live().client.driver.getChatById(portal.chat.id);
+    const jid = jidOf(member.id);
+    if (!chat?.removeParticipants || !jid)
+      throw new BridgeError('not_supported', 'only members of a WhatsApp group can be removed');
+    await chat.removeParticipants([jid]).catch(() => {
+      throw new BridgeError(
+        'permission_denied',
+        'WhatsApp did not let you remove them (only group admins may)',
+      );
+    });
+  }
+
   async markRead(portal: PortalInfo): Promise<void> {
     await this.live().client.driver.sendSeen(portal.chat.id);
   }

@@ -123,6 +123,7 @@ export function toChat(chat: WAWebJS.Chat): WAChat {
     const group = chat as WAWebJS.GroupChat;
     result.setSubject = (subject) => group.setSubject(subject);
     result.setDescription = (description) => group.setDescription(description);
+    result.removeParticipants = async (ids) => void (await group.removeParticipants(ids));
     result.description = group.description ?? '';
     result.participants = (group.participants ?? []).map((p) => ({
       id: toContactId(p.id),

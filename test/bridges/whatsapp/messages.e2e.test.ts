@@ -266,6 +266,29 @@ describe('WhatsApp messages e2e', () => {
     await eventually(call('chat.setDescription', 'We ship things'), 'the group description on WhatsApp');
   });
 
+  it('removes a group member on WhatsApp when the room owner kicks their ghost, if a group admin', async () => {
+    const groupRoom = async (subject: string, admins: string[]) => {
+      const group = w.network.createGroup(subject, [ALICE, BOB, CAROL], admins);
+      await w.bob.sendMessage(group, `hello ${subject}`);
+      const named = (i: { state: { type: string; content: Record<string, unknown> }[] }) =>
+        i.state.some((e) => e.type === 'm.room.name' && e.content.name === subject);
+      const room = (await dana.waitForInvite(named)).roomId;
+      await dana.join(room);
+      await eventually(async () => ghost(CAROL) in (await dana.joinedMembers(room)), 'Carol in the room');
+      return { group, room };
+    };
+    const mine = await groupRoom('Admins', [ALICE]);
+    await dana.kick(mine.room, ghost(CAROL), 'bye');
+    await eventually(
+      () => alice.calls.some((c) => c.method === 'chat.removeParticipants' && c.args[0] === mine.group),
+      'Carol removed on WhatsApp',
+    );
+    // Not an admin there: WhatsApp refuses, and the room says so.
+    const theirs = await groupRoom('Bobs', [BOB]);
+    await dana.kick(theirs.room, ghost(CAROL), 'bye');
+    await waitForText(dana, theirs.room, 'only group admins may', w.bot);
+  });
+
   it('starts a chat by phone number, and says when a number is not on WhatsApp', async () => {
     w.network.registered.add(jid('3733333333'));
     const ready = await command(dana, mgmt, w.bot, 'start-chat whatsapp +37 333-333 33', 'Chat ready');

@@ -22,12 +22,14 @@ export class FakeWhatsAppNetwork {
   }
 
   /** Creates a group; members who are online now or later see it in their chats. */
-  createGroup(subject: string, memberPhones: string[]): WAId {
+  createGroup(subject: string, memberPhones: string[], adminPhones: string[] = []): WAId {
     this.groupCounter += 1;
     const id = `120363${String(this.groupCounter).padStart(12, '0')}@g.us`;
     const members = memberPhones.map(userId);
+    const admins = adminPhones.map(userId);
     this.groups.set(id, { subject, members });
-    for (const member of members) this.online.get(member)?.addGroup({ id, subject, participants: members });
+    for (const member of members)
+      this.online.get(member)?.addGroup({ id, subject, participants: members, admins });
     return id;
   }
 

@@ -137,6 +137,14 @@ export function chatShape(host: ShapeHost, chat: StoredChat): WAChat {
       chat.description = description;
       return true;
     };
+    // Like WhatsApp: only admins may; the change is announced as a `remove` notification.
+    snapshot.removeParticipants = async (ids) => {
+      host.record('chat.removeParticipants', id, ids);
+      const me = host.requireReady();
+      if (!chat.participants?.some((p) => p.id._serialized === me && (p.isAdmin || p.isSuperAdmin)))
+        throw new Error('Evaluation failed: not a group admin');
+      host.peer.groupUpdate({ chatId: id, type: 'remove', author: me, recipientIds: ids });
+    };
   }
   if (chat.description !== undefined) snapshot.description = chat.description;
   if (chat.participants !== undefined) snapshot.participants = chat.participants.map((p) => ({ ...p }));
