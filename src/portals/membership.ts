@@ -78,7 +78,12 @@ export class MembershipHandler {
     const info = toPortalInfo(portal as PortalRow & { room_id: string });
     const actor = { userId: ev.sender, displayName: ev.sender };
     const reason = str(ev.content.reason) ?? undefined;
+    const level = this.d.permission(ev.sender);
+    if (level === 'block') return;
     try {
+      // Done as the kicker on the network, so only users who may use the network themselves.
+      if (!atLeast(level, 'user'))
+        throw new BridgeError('permission_denied', 'you may not act on the network');
       const session = await this.d.logins.sessionFor(net, actor, info);
       if (!session.removeRemoteMember)
         throw new BridgeError('not_supported', `${net.displayName} does not support removing members`);

@@ -24,7 +24,9 @@ describe('kicking ghosts (example network)', () => {
   beforeAll(async () => {
     h = await startBridgeHarness({
       bridges: { example: { enabled: true, contacts: ['alice', 'bob'], reply_delay_ms: 20 } },
-      extraConfig: { permissions: { '*': 'relay', 'switchboard.test': 'admin' } },
+      extraConfig: {
+        permissions: { '*': 'relay', 'switchboard.test': 'admin', '@rita:switchboard.test': 'relay' },
+      },
     });
     const bot = h.bridge.botUserId;
     ({ client: dana, loginId } = await exampleUserWithChat(h, 'dana', 'alice'));
@@ -49,6 +51,24 @@ describe('kicking ghosts (example network)', () => {
   it('lets a kicked contact back in when it speaks again', async () => {
     await exampleNetwork.contactSays(loginId, 'alice', 'back again', LOBBY);
     await waitForText(dana, room, 'back again', alice);
+  });
+
+  it('does not act on the network for a user the bridge only relays, and says so', async () => {
+    const rita = await h.user('rita');
+    await rita.join(room);
+    const levels = await dana.getState(room, 'm.room.power_levels');
+    const users = { ...(levels.users as Record<string, number>), [rita.userId]: 50 };
+    await dana.sendState(room, 'm.room.power_levels', '', { ...levels, users });
+    const before = seen().length;
+    await rita.kick(room, alice, 'I can');
+    await waitForText(dana, room, 'you may not act on the network', h.bridge.botUserId);
+    expect(
+      seen()
+        .slice(before)
+        .filter((s) => s.startsWith('kick')),
+    ).toEqual([]);
+    await exampleNetwork.contactSays(loginId, 'alice', 'still welcome', LOBBY);
+    await waitForText(dana, room, 'still welcome', alice);
   });
 
   it('carries a ban out as a ban', async () => {
