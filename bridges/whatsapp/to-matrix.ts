@@ -110,14 +110,15 @@ export class ToMatrix implements Handlers {
   };
 
   /** One message, live or from history (then with its original time and `backfill`). */
-  async bridgeMessage(msg: WAMessage, backfill: boolean): Promise<void> {
+  async bridgeMessage(msg: WAMessage, backfill: boolean): Promise<boolean> {
     const chat = chatOf(msg);
-    if (!this.wanted(chat)) return;
+    if (!this.wanted(chat)) return false;
     const event = await this.messageEvent(msg, backfill);
-    if (!event) return;
+    if (!event) return false;
     const isNew = (await this.ctx.getPortal(event.chat)) === null;
     await this.ctx.emit(isNew ? { ...event, chatInfo: await this.chatInfo(chat) } : event);
     if (isNew && isGroup(chat)) await this.syncMembers(chat);
+    return true;
   }
 
   /** A WhatsApp message as the core's message event; null for what is not bridged. */
@@ -315,7 +316,11 @@ export class ToMatrix implements Handlers {
 
   // ---- history -----------------------------------------------------------------------------
 
-  /** First login: the latest messages of the most recently active chats, oldest first. */
+  /**
+   * First login: the most recently active chats get their rooms, each through its newest
+   * message; the core then asks `history` for the chat's latest messages and sends them first
+   * (the newest one among them, so it is not sent twice).
+   */
   async backfill(): Promise<void> {
     const { messages, chats } = this.ctx.config.backfill;
     if (messages > 0 && chats > 0) {
@@ -328,7 +333,7 @@ export class ToMatrix implements Handlers {
           this.ctx.log.warn('backfill: could not fetch a chat', { error: String(err) });
           return [];
         });
-        for (const msg of history) await this.bridgeMessage(msg, true);
+        for (const msg of [...history].reverse()) if (await this.bridgeMessage(msg, true)) break;
       }
     }
     await this.ctx.updateLogin(this.login.id, { metadata: { backfilled: true } });

@@ -9,6 +9,7 @@ import type { RemoteMedia } from '../sdk/remote-events';
 import { toMessageRef } from '../store/message-repo';
 import { toPortalInfo, type PortalRow } from '../store/portal-repo';
 import type { Store } from '../store/store';
+import { SerialByKey } from '../util/serial-by-key';
 
 export interface ContextDeps {
   readonly store: Store;
@@ -38,7 +39,8 @@ export function createModuleContext<C>(
   };
   // Uploaded media by key, apart from the module's own keys (a network id has no `:`).
   const uploads = d.store.kv.forNetwork(`${network}:media`);
-  const uploading = new Map<string, Promise<string>>();
+  // One upload per key at a time: a burst of messages with one emoji waits for the first upload.
+  const uploading = new SerialByKey();
   const upload = async (key: string, load: () => Promise<RemoteMedia>): Promise<string> => {
     const known = await uploads.get(key);
     if (known) return known.toString('utf8');
@@ -83,15 +85,7 @@ export function createModuleContext<C>(
     ghostUserId: (remoteUserId) => ns.ghostUserId(remoteUserId),
     remoteUserIdOf: (userId) => ns.remoteUserIdOf(userId),
     downloadMedia: (mxc, maxBytes) => d.media.download(mxc, maxBytes),
-    uploadMedia: (key, load) => {
-      // Concurrent asks for one key (a burst of messages with one emoji) share the upload.
-      let pending = uploading.get(key);
-      if (!pending) {
-        pending = upload(key, load).finally(() => uploading.delete(key));
-        uploading.set(key, pending);
-      }
-      return pending;
-    },
+    uploadMedia: (key, load) => uploading.run(key, () => upload(key, load)),
     notifyUser: (userId, text) => d.notifier.toUser(userId, text),
   };
 }

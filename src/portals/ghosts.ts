@@ -8,13 +8,13 @@ import { splitId } from '../matrix/localpart';
 import { SerialByKey } from '../util/serial-by-key';
 import type { RemoteDescriber } from './describer';
 
+/** How many own-doing leaves `markLeft` remembers. */
+const MAX_LEFT = 10_000;
+
 /**
  * Ghosts: registered lazily and idempotently, profiles synced only when they changed
  * (the avatar is re-uploaded only when the module's `avatarKey` changes).
  */
-/** How many own-doing leaves `markLeft` remembers. */
-const MAX_LEFT = 10_000;
-
 export class GhostManager {
   /** Ghosts known to be registered in this process, to skip the database on the hot path. */
   private readonly registered = new Set<string>();

@@ -140,9 +140,9 @@ export class PortalManager {
     // the default 0: they can talk but never reach `notifications.room` (50), so remote text can
     // never ping @room. The owner of a per-login chat moderates their own room: they may rename
     // it (the network's group too), set its topic and remove members, not change power levels.
-    const owner = chat.receiver && o.invite ? { [o.invite]: OWNER_LEVEL } : {};
+    const owner = chat.receiver && o.invite ? { [o.invite]: OWNER_LEVEL } : undefined;
     if (dmCreator) await this.grant(roomId, dmCreator, { [this.botUserId]: 100, ...owner });
-    else if (o.invite && chat.receiver) await this.grant(roomId, this.botUserId, owner);
+    else if (owner) await this.grant(roomId, this.botUserId, owner);
     if (dmCreator) {
       await this.client.join(roomId, this.botUserId);
       await this.store.members.set({

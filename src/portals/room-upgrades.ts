@@ -2,6 +2,7 @@ import type { MatrixClient } from '../matrix/client';
 import type { NetworkRuntime } from '../modules/runtime';
 import type { Logger } from '../sdk/context';
 import type { Store } from '../store/store';
+import { SerialByKey } from '../util/serial-by-key';
 import type { GhostManager } from './ghosts';
 import type { Notifier } from './notifier';
 import { bridgeState, type PortalManager } from './portals';
@@ -42,8 +43,8 @@ const predecessorOf = (create: StateContent): string | null => {
  * room) when its members invite the bot, as Element offers to when upgrading.
  */
 export class RoomUpgrades {
-  /** Per old room, the move in progress: the tombstone and the bot's invite both lead to it. */
-  private readonly moving = new Map<string, Promise<void>>();
+  /** One move per old room at a time: the tombstone and the bot's invite both lead to it. */
+  private readonly moving = new SerialByKey();
 
   constructor(private readonly d: RoomUpgradeDeps) {}
 
@@ -83,12 +84,7 @@ export class RoomUpgrades {
   }
 
   private follow(oldRoom: string, newRoom: string): Promise<void> {
-    const before = this.moving.get(oldRoom) ?? Promise.resolve();
-    const next = before.catch(() => undefined).then(() => this.move(oldRoom, newRoom));
-    this.moving.set(oldRoom, next);
-    const done = () => void (this.moving.get(oldRoom) === next && this.moving.delete(oldRoom));
-    next.then(done, done);
-    return next;
+    return this.moving.run(oldRoom, () => this.move(oldRoom, newRoom));
   }
 
   private async move(oldRoom: string, newRoom: string): Promise<void> {

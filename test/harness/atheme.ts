@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'irc-framework';
-import { binary, Daemon, renderTemplate } from './inspircd';
+import { Daemon } from './daemon';
+import { binary, renderTemplate } from './inspircd';
 
 const LINK_TIMEOUT_MS = 20_000;
 const REGISTER_TIMEOUT_MS = 10_000;

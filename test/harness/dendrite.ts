@@ -4,10 +4,9 @@
  * off), rate limits off, registration only through the shared secret (Dendrite serves Synapse's
  * `/_synapse/admin/v1/register`). It starts in well under a second: no fixture needed.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +14,7 @@ import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { freePort } from '../support/free-port';
 import { portHolder } from '../support/listening';
+import { Daemon } from './daemon';
 import { DEFAULT_SERVER_NAME, type SynapseInstance, type SynapseOptions } from './synapse';
 
 const run = promisify(execFile);
@@ -22,7 +22,6 @@ const ENSURE_SCRIPT = resolve(__dirname, '../../scripts/ensure-dendrite.sh');
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 const READY_TIMEOUT_MS = 30_000;
 const PORT_ATTEMPTS = 3;
-const LOG_FILE = 'dendrite.log';
 
 let binDir: Promise<string> | undefined;
 /** `$DENDRITE_BIN` (set by `npm test`), else what ensure-dendrite.sh builds; memoised. */
@@ -40,7 +39,7 @@ export async function startDendrite(opts: SynapseOptions): Promise<SynapseInstan
     const sharedSecret = randomBytes(16).toString('hex');
     await writeConfig(bin, dataDir, serverName, sharedSecret, opts.appserviceRegistrations);
     let port = 0;
-    let proc: ChildProcess | undefined;
+    let proc: Daemon | undefined;
     for (let attempt = 1; !proc; attempt++) {
       port = await freePort();
       try {
@@ -49,19 +48,19 @@ export async function startDendrite(opts: SynapseOptions): Promise<SynapseInstan
         if (!(err instanceof PortTaken) || attempt >= PORT_ATTEMPTS) throw err;
       }
     }
-    let current: ChildProcess | undefined = proc;
+    let current: Daemon | undefined = proc;
     return {
       baseUrl: `http://127.0.0.1:${port}`,
       serverName,
       sharedSecret,
       dataDir,
       async stop() {
-        await stop(current);
+        await current?.stop();
         current = undefined;
         await rm(dataDir, { recursive: true, force: true });
       },
       async restart() {
-        await stop(current);
+        await current?.stop();
         current = await launch(bin, dataDir, port);
       },
     };
@@ -104,53 +103,25 @@ async function writeConfig(
 
 class PortTaken extends Error {}
 
-async function launch(bin: string, dataDir: string, port: number): Promise<ChildProcess> {
-  const out = openSync(join(dataDir, LOG_FILE), 'w');
-  let child: ChildProcess;
-  try {
-    child = spawn(
-      join(bin, 'dendrite'),
-      ['-config', join(dataDir, 'dendrite.yaml'), '-http-bind-address', `127.0.0.1:${port}`],
-      { cwd: dataDir, stdio: ['ignore', out, out] },
-    );
-  } finally {
-    closeSync(out);
-  }
-  const kill = () => void child.kill('SIGKILL');
-  process.once('exit', kill);
-  child.once('exit', () => process.removeListener('exit', kill));
+async function launch(bin: string, dataDir: string, port: number): Promise<Daemon> {
+  const args = ['-config', join(dataDir, 'dendrite.yaml'), '-http-bind-address', `127.0.0.1:${port}`];
+  const daemon = Daemon.spawn(join(bin, 'dendrite'), args, dataDir);
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) break;
+  while (Date.now() < deadline && daemon.running) {
     // Serving, and on its own socket: another worker's server on the same port does not count.
-    const holder = child.pid ? await portHolder(child.pid, port) : 'none';
+    const holder = await portHolder(daemon.pid, port);
     if (holder === 'other') {
-      await stop(child);
+      await daemon.stop();
       throw new PortTaken(`port ${port} is taken`);
     }
     if (holder === 'self') {
       const res = await fetch(`http://127.0.0.1:${port}/_matrix/client/versions`).catch(() => null);
-      if (res?.ok) return child;
+      if (res?.ok) return daemon;
     }
     await sleep(100);
   }
-  await stop(child);
-  const log = await readFile(join(dataDir, LOG_FILE), 'utf8').catch(() => '');
-  if (/address already in use/i.test(log)) throw new PortTaken(log);
-  throw new Error(`Dendrite did not start on port ${port}:\n${log.split('\n').slice(-30).join('\n')}`);
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  // Cancelled once Dendrite exits, so a pending timer does not keep jest alive.
-  const grace = new AbortController();
-  const timeout = sleep(10_000, false, { signal: grace.signal }).catch(() => true);
-  const graceful = await Promise.race([exited.then(() => true), timeout]);
-  grace.abort();
-  if (!graceful) {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  await daemon.stop();
+  const output = daemon.recentOutput;
+  if (/address already in use/i.test(output)) throw new PortTaken(output);
+  throw new Error(`Dendrite did not start on port ${port}:\n${output.split('\n').slice(-30).join('\n')}`);
 }

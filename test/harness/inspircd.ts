@@ -4,7 +4,6 @@
  * `withServices` an Atheme is linked to it (test/harness/atheme.ts) for SASL and NickServ.
  * Also holds the small process helpers both daemons use.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -12,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAtheme, type AthemeServices } from './atheme';
+import { Daemon, OUTPUT_KEEP } from './daemon';
 import { freePort } from '../support/free-port';
 import { portHolder } from '../support/listening';
 
@@ -20,8 +20,6 @@ const SERVICES_NAME = 'services.switchboard.test';
 const MODULE_DIR = '/usr/lib/inspircd/modules';
 const READY_TIMEOUT_MS = 15_000;
 const PORT_ATTEMPTS = 3;
-const STOP_GRACE_MS = 5_000;
-const OUTPUT_KEEP = 16_384;
 
 export interface InspircdOptions {
   /** Client port; a free one when absent. */
@@ -118,63 +116,6 @@ export async function startInspircd(opts: InspircdOptions = {}): Promise<Inspirc
       await services?.waitUntilLinked();
     },
   };
-}
-
-/** A foreground child process whose output is kept (the tail) for error messages. */
-export class Daemon {
-  private output = '';
-  private readonly exited: Promise<void>;
-  private readonly killOnExit = (): void => void this.child.kill('SIGKILL');
-
-  private constructor(private readonly child: ChildProcess) {
-    const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_KEEP);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.once('error', (err) => {
-        this.output += `\n${err.message}`;
-        resolve();
-      });
-    });
-    // A crashed jest worker must not leave IRC daemons behind.
-    process.once('exit', this.killOnExit);
-  }
-
-  static spawn(command: string, args: string[], cwd: string): Daemon {
-    return new Daemon(spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
-  }
-
-  get pid(): number {
-    return this.child.pid ?? -1;
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  get recentOutput(): string {
-    return this.output;
-  }
-
-  /** SIGTERM, then SIGKILL after STOP_GRACE_MS. */
-  async stop(): Promise<void> {
-    process.removeListener('exit', this.killOnExit);
-    if (!this.running) return;
-    this.child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<boolean>(
-      (resolve) => (timer = setTimeout(() => resolve(true), STOP_GRACE_MS)),
-    );
-    const killed = await Promise.race([this.exited.then(() => false), gaveUp]);
-    clearTimeout(timer);
-    if (killed) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
-  }
 }
 
 /** test/irc/<name> with every {{KEY}} replaced; a placeholder left over is a harness bug. */
