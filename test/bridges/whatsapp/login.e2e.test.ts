@@ -30,7 +30,10 @@ describe('WhatsApp logins e2e', () => {
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
     ({ mgmt, driver: alice } = await loginByQr(w, dana, ALICE, 'Dana', async (driver) => {
       // History the phone already has, for the backfill, and Bob's profile picture.
-      driver.seedHistory([{ from: jid(BOB), body: 'an old message', timestamp: hourAgo, notifyName: 'Bob' }]);
+      driver.seedHistory([
+        { from: jid(BOB), body: 'an old message', timestamp: hourAgo, notifyName: 'Bob' },
+        { from: jid(BOB), body: 'a newer old message', timestamp: hourAgo + 60, notifyName: 'Bob' },
+      ]);
       driver.addContact({
         id: jid(BOB),
         pushname: 'Bob',
@@ -64,6 +67,13 @@ describe('WhatsApp logins e2e', () => {
     await dana.join(invite.roomId);
     const old = await waitForText(dana, invite.roomId, 'an old message', ghost(BOB));
     expect(old.origin_server_ts).toBeLessThan(Date.now() - 3_000_000);
+    // The whole history, oldest first, each message once.
+    await waitForText(dana, invite.roomId, 'a newer old message', ghost(BOB));
+    const texts = (await dana.messages(invite.roomId, { limit: 30 }))
+      .reverse()
+      .filter((e) => e.type === 'm.room.message')
+      .map((e) => String(e.content.body));
+    expect(texts).toEqual(['an old message', 'a newer old message']);
     const profile = await dana.getProfile(ghost(BOB));
     expect(profile.displayname).toBe('Bob');
     expect(profile.avatar_url).toMatch(/^mxc:\/\//);
