@@ -139,7 +139,7 @@ async function clientChild(info: FakeInfo): Promise<void> {
     notifyUser: async () => undefined,
   };
   const connector = discordModule.create(ctx);
-  await connector.start();
+  await connector.start?.();
   const client = connector.bot.client;
   if (!client?.isReady()) throw new Error(`bot did not connect: ${connector.bot.state.problem}`);
   await new Promise((r) => setTimeout(r, 500));
@@ -154,7 +154,7 @@ async function clientChild(info: FakeInfo): Promise<void> {
     channels: client.channels.cache.size,
   };
   process.send?.(report);
-  await connector.stop();
+  await connector.stop?.();
   process.exit(0);
 }
 

@@ -156,7 +156,7 @@ export class Bridge {
       const { port, bind } = config.metrics;
       this.metricsServer = await startMetricsServer(createMetricsApp(metrics, readiness), port, bind);
     }
-    for (const net of this.networks.values()) await net.connector.start();
+    for (const net of this.networks.values()) await net.connector.start?.();
     await s.logins.startAll();
     const [events, remote] = [await s.ingest.resume(), await s.outbox.replay()];
     this.log.info('bridge started', {
@@ -228,7 +228,7 @@ export class Bridge {
     await this.services.ingest.stop();
     await this.services.outbox.stop();
     await this.services.logins.stopAll();
-    for (const net of this.networks.values()) await net.connector.stop().catch(() => undefined);
+    for (const net of this.networks.values()) await net.connector.stop?.().catch(() => undefined);
     // Last: a module's stop may still tell Matrix something.
     this.services.http.close();
     this.services.doublePuppetHttp?.close();

@@ -2,7 +2,7 @@
  * The public surface for bridge modules. Modules import from here only, never from the
  * rest of `src/`, so the core can change inside without breaking plugins.
  */
-export const SDK_VERSION = '1.3.0';
+export const SDK_VERSION = '1.4.0';
 
 export * from './sdk/errors';
 export * from './sdk/ids';

@@ -4,16 +4,15 @@
  * already speaks the SDK's vocabulary; `to-matrix.ts` adds what every module has to add.
  */
 import { randomUUID } from 'node:crypto';
-import { BridgeError } from '../../src/sdk';
-import type { RemoteEvent, RemoteMessageEvent, RemotePart } from '../../src/sdk';
+import { BridgeError, type RemoteEvent, type RemotePart } from '../../src/sdk';
 import type { ExampleContext } from './config';
-import { contactOf, displayName } from './ids';
-import { pixel, userInfo } from './to-matrix';
+import { contactOf } from './ids';
+import { pixel } from './to-matrix';
 
 /** An event as the network delivers it (text has `**bold**` markup); `to-matrix.ts` addresses it. */
 export type NetEvent<E = RemoteEvent> = E extends unknown ? Omit<E, 'chat' | 'sender'> : never;
-type More = Partial<RemoteMessageEvent>;
-const text = (said: string): RemotePart => ({ kind: 'text', text: said });
+const text = (said: string): RemotePart[] => [{ kind: 'text', text: said }];
+const picture: RemotePart = { kind: 'media', mediaKind: 'image', load: pixel, ref: 'px' };
 
 /** One login's connection to the network. `seen` lists what it got, e.g. `react dm:alice <id> 👍`. */
 export class FakeClient {
@@ -33,50 +32,20 @@ export class FakeClient {
     return id;
   }
 
-  /** `from` posts `parts` in `chat`; returns the new message's id. */
-  async say(chat: string, from: string, parts: RemotePart[], more?: More, id = randomUUID()) {
-    await this.onEvent(chat, from, { type: 'message', id, parts, ...more });
-    return id;
-  }
-
-  /** The script: read, echo as a reply, then act on the text (see README.md). */
+  /** The script: read it, echo it as a reply, then act on the word (README.md). */
   private async answer(chat: string, to: string, said: string): Promise<void> {
-    const [from = '', self = ''] = [contactOf(chat) ?? this.ctx.config.contacts[0], this.self];
-    const emit = (event: NetEvent) => this.onEvent(chat, from, event);
-    const say = (part: RemotePart, more?: More) => this.say(chat, from, [part], more);
-    await emit({ type: 'read', upToId: to });
-    if (said === 'typing') await emit({ type: 'typing', typing: true });
-    const echo = await say(text(`echo: ${said}`), { replyTo: to });
-    const script: Record<string, () => Promise<unknown>> = {
-      react: () => emit({ type: 'reaction', targetId: to, key: '👍' }),
-      unreact: () => emit({ type: 'reaction_remove', targetId: to, key: '👍' }),
-      edit: () => emit({ type: 'edit', targetId: echo, parts: [text(`edited: ${said}`)] }),
-      delete: () => emit({ type: 'redaction', targetId: echo }),
-      typing: () => emit({ type: 'typing', typing: false }),
-      image: () => say({ kind: 'media', mediaKind: 'image', load: pixel, ref: 'px', caption: 'a pixel' }),
-      html: () => say(text('**Careful:** <script>alert(1)</script> & <b>bold?</b>')),
-      mention: () => say({ kind: 'text', text: `hey @${self}`, mentions: [{ id: self }] }),
-      wave: () => say({ kind: 'text', msgtype: 'emote', text: 'waves' }, { threadRoot: to }),
-      location: () => say({ kind: 'location', latitude: 52.52, longitude: 13.405 }),
-      history: () => say(text('an old message'), { backfill: true, timestamp: Date.now() - 3_600_000 }),
-      topic: () => emit({ type: 'chat_info', info: { topic: `${from} was here` } }),
-      leave: () => emit({ type: 'member', member: { id: from }, membership: 'leave' }),
-      join: () => emit({ type: 'member', member: { id: from }, membership: 'join' }),
-      rename: async () => {
-        const old = (await userInfo(this.ctx, from)).displayName;
-        const name = old === displayName(from) ? `${from} (renamed)` : displayName(from);
-        await this.ctx.kv.set(`name:${from}`, Buffer.from(name));
-        await emit({ type: 'user_info', user: { id: from }, info: { displayName: name } });
-      },
+    const [from = '', echo] = [contactOf(chat) ?? this.ctx.config.contacts[0], randomUUID()];
+    const script: Record<string, NetEvent> = {
+      react: { type: 'reaction', targetId: to, key: '👍' },
+      edit: { type: 'edit', targetId: echo, parts: text(`edited: ${said}`) },
+      delete: { type: 'redaction', targetId: echo },
+      image: { type: 'message', id: `${echo}.png`, parts: [picture] },
     };
-    await script[said]?.();
+    const reply: NetEvent = { type: 'message', id: echo, parts: text(`**echo:** ${said}`), replyTo: to };
+    for (const event of [{ type: 'read', upToId: to } as const, reply, script[said]])
+      if (event) await this.onEvent(chat, from, event);
   }
 }
 
-const clients = new Map<string, FakeClient>();
-/** The test hook: the client of every login by login id, and a contact speaking unprompted. */
-export const exampleNetwork = {
-  clients,
-  contactSays: (loginId: string, from: string, said: string, chat = `dm:${from}`) =>
-    clients.get(loginId)?.say(chat, from, [text(said)]),
-};
+/** The test hook: every login's client by login id; tests act as contacts through `onEvent`. */
+export const exampleNetwork = { clients: new Map<string, FakeClient>() };

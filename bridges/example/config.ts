@@ -2,8 +2,7 @@ import type { JsonSchema, ModuleContext } from '../../src/sdk';
 
 /**
  * The `bridges.example` config section: the scripted `contacts` (each login has a DM with every
- * one of them; they all sit in the lobby), and how long in milliseconds the fake network takes
- * to react (a contact's answer, the login QR code "scanning" itself).
+ * one of them; they all sit in the lobby), and how long in milliseconds a contact takes to answer.
  */
 export type ExampleConfig = { contacts: string[]; reply_delay_ms: number };
 

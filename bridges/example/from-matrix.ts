@@ -1,8 +1,8 @@
 import { BridgeError, type LoginRecord, type RemoteSession } from '../../src/sdk';
 import { exampleNetwork, FakeClient } from './client';
 import type { ExampleContext } from './config';
-import { dmId } from './ids';
-import { chatInfo, toMatrix, userInfo } from './to-matrix';
+import { displayName, dmId } from './ids';
+import { chatInfo, pixel, toMatrix } from './to-matrix';
 
 /** The session of a stored login: what Matrix users do goes to its client, the answers to Matrix. */
 export function exampleSession(ctx: ExampleContext, login: LoginRecord): RemoteSession {
@@ -34,8 +34,8 @@ export function exampleSession(ctx: ExampleContext, login: LoginRecord): RemoteS
     onMatrixMembership: async (portal, change) => see(change.membership, portal.chat.id, change.userId),
     removeRemoteMember: async (portal, member, c) => see(c.ban ? 'ban' : 'kick', portal.chat.id, member.id),
     getChatInfo: async (chat) => chatInfo(chat.id, contacts),
-    getUserInfo: async (user) => userInfo(ctx, user.id),
+    // Asked when the core meets a new ghost; it fetches the avatar only when `avatarKey` changes.
+    getUserInfo: async (u) => ({ displayName: displayName(u.id), avatarKey: 'px', fetchAvatar: pixel }),
     resolveIdentifier: async (name) => ({ ...dm(dmId(name)), user: { id: name } }),
-    logout: async () => void exampleNetwork.clients.delete(login.id),
   };
 }

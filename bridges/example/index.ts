@@ -5,29 +5,24 @@
 import type { BridgeModule, NetworkCapabilities } from '../../src/sdk';
 import { configSchema, type ExampleConfig } from './config';
 import { exampleSession } from './from-matrix';
-import { exampleLogin, LOGIN_FLOW } from './login';
+import { exampleLogin } from './login';
 import { lobby, pixel } from './to-matrix';
 
-const capabilities: NetworkCapabilities = {
-  formatting: 'markdown',
-  media: ['image', 'location'],
-  edits: true,
-  reactions: true,
-  redactions: true,
-  replies: true,
-  threads: true,
-  typing: true,
-  readReceipts: true,
-};
+// What Example carries: markdown, pictures and places, every relation between messages, and presence.
+const relations = { edits: true, reactions: true, redactions: true, replies: true, threads: true };
+const presence = { typing: true, readReceipts: true };
+const media: NetworkCapabilities['media'] = ['image', 'location'];
+const capabilities: NetworkCapabilities = { formatting: 'markdown', media, ...relations, ...presence };
 
-/** The module: logins only (no shared session), so the lobby is reached through a user's login. */
+/**
+ * The module: logins only (no shared session, nothing to start), so the lobby is reached through
+ * a user's login.
+ */
 export default {
-  manifest: { id: 'example', displayName: 'Example', sdkVersion: '^1.2.0', capabilities },
+  manifest: { id: 'example', displayName: 'Example', sdkVersion: '^1.4.0', capabilities },
   configSchema,
   create: (ctx) => ({
-    start: async () => ctx.log.info('Example is ready', { contacts: ctx.config.contacts }),
-    stop: async () => ctx.log.info('Example stopped'),
-    loginFlows: () => [LOGIN_FLOW],
+    loginFlows: () => [{ id: 'qr', name: 'QR code', description: 'A token, then a QR code' }],
     startLogin: () => exampleLogin(ctx),
     loadLogin: (login) => exampleSession(ctx, login),
     resolveAlias: async (alias) => (alias === 'lobby' ? lobby(ctx.config.contacts) : null),

@@ -1,22 +1,12 @@
 import { BridgeError, escapeHtml } from '../../src/sdk';
-import type { LoginRecord, RemoteChatInfo, RemoteEvent, RemotePart, RemoteUserInfo } from '../../src/sdk';
+import type { LoginRecord, RemoteChatInfo, RemotePart } from '../../src/sdk';
 import type { FakeClient } from './client';
 import type { ExampleContext } from './config';
-import { contactOf, displayName, LOBBY } from './ids';
+import { contactOf, LOBBY } from './ids';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 /** Downloads the network's only file, a 1×1 PNG: every avatar, and the picture sent on `image`. */
 export const pixel = async () => ({ data: Buffer.from(PNG, 'base64'), mimetype: 'image/png' });
-
-/**
- * A user's profile, which the core asks for when it meets a new ghost (`getUserInfo`), so events
- * need not carry it. Renames are network state, kept in the module's key-value store; the core
- * fetches the avatar only when `avatarKey` changes.
- */
-export async function userInfo(ctx: ExampleContext, id: string): Promise<RemoteUserInfo> {
-  const renamed = await ctx.kv.get(`name:${id}`);
-  return { displayName: renamed?.toString() ?? displayName(id), avatarKey: 'px', fetchAvatar: pixel };
-}
 
 /**
  * Facts about a chat, which the core asks for when it creates the portal (`getChatInfo`), so
@@ -45,7 +35,6 @@ export function toMatrix(ctx: ExampleContext, login: LoginRecord): FakeClient['o
     if (event.type === 'user_info') return ctx.emit(event); // a rename applies everywhere, not in one chat
     const sender = { id: from, isFromMe: from === login.remoteId };
     const full = { chat: { id: chat, receiver: chat === LOBBY ? '' : login.id }, sender, ...event };
-    const remote: RemoteEvent = 'parts' in full ? { ...full, parts: full.parts.map(render) } : full;
-    await ctx.emit(remote);
+    await ctx.emit('parts' in full ? { ...full, parts: full.parts.map(render) } : full);
   };
 }

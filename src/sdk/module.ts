@@ -115,14 +115,20 @@ export interface LoginRecord {
 }
 
 /**
- * The module's side of the bridge. Everything is optional but `start`/`stop`; which parts a
- * module implements decides how users reach it:
+ * The module's side of the bridge. Everything is optional; which parts a module implements
+ * decides how users reach it:
  * - per-user logins: `loginFlows` + `startLogin` + `loadLogin` (WhatsApp);
  * - no login needed: `sessionFor` returns a shared or automatic session (Discord bot, IRC puppets).
  */
 export interface NetworkConnector {
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Called once when the bridge starts, before any session connects: open what the module shares
+   * between logins (a bot connection, a listener). Optional since SDK 1.4: a module whose every
+   * connection belongs to a login has nothing to start.
+   */
+  start?(): Promise<void>;
+  /** Called once on shutdown, after every session disconnected. Optional since SDK 1.4. */
+  stop?(): Promise<void>;
   loginFlows?(): readonly LoginFlow[];
   startLogin?(flowId: string, user: MatrixActor): LoginProcess;
   /** Builds (does not connect) the session of a stored login. */

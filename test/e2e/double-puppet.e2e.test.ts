@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { exampleNetwork } from '../../bridges/example/client';
+import { contactSays } from '../support/example-contacts';
 import { registrationFor } from '../../src/cli/commands';
 import { doctor } from '../../src/cli/doctor';
 import { DOUBLE_PUPPET_KEY } from '../../src/matrix/double-puppet';
@@ -34,7 +35,7 @@ describe('double puppeting (example network)', () => {
   afterAll(() => h?.stop());
 
   it("shows the user's message from their phone as the user, and does not send it back", async () => {
-    const remoteId = await exampleNetwork.contactSays(loginId, 'dana', 'sent from my phone', 'dm:alice');
+    const remoteId = await contactSays(loginId, 'dana', 'sent from my phone', 'dm:alice');
     const event = await waitForText(dana, portal, 'sent from my phone', dana.userId);
     expect(event.content).toMatchObject({ [DOUBLE_PUPPET_KEY]: 'example' });
     expect(await h.bridge.store.messages.byEventId(event.event_id)).toMatchObject({
@@ -53,7 +54,7 @@ describe('double puppeting (example network)', () => {
   });
 
   it("never speaks as the user for anyone else: a contact's message stays the contact's ghost", async () => {
-    await exampleNetwork.contactSays(loginId, 'alice', 'alice, unprompted', 'dm:alice');
+    await contactSays(loginId, 'alice', 'alice, unprompted', 'dm:alice');
     const event = await waitForText(dana, portal, 'alice, unprompted');
     expect(event.sender).toBe('@example_alice:switchboard.test');
     expect(event.content).not.toHaveProperty(DOUBLE_PUPPET_KEY);
@@ -61,7 +62,7 @@ describe('double puppeting (example network)', () => {
 
   it('edits from the phone come from the user too', async () => {
     const client = exampleNetwork.clients.get(loginId);
-    const id = await exampleNetwork.contactSays(loginId, 'dana', 'typo from my phnoe', 'dm:alice');
+    const id = await contactSays(loginId, 'dana', 'typo from my phnoe', 'dm:alice');
     const original = await waitForText(dana, portal, 'typo from my phnoe', dana.userId);
     await client?.onEvent('dm:alice', 'dana', {
       type: 'edit',
@@ -79,7 +80,7 @@ describe('double puppeting (example network)', () => {
 
   it('deletions from the phone too: redacted by the user, and not sent back', async () => {
     const client = exampleNetwork.clients.get(loginId);
-    const id = await exampleNetwork.contactSays(loginId, 'dana', 'delete me, phone', 'dm:alice');
+    const id = await contactSays(loginId, 'dana', 'delete me, phone', 'dm:alice');
     const original = await waitForText(dana, portal, 'delete me, phone', dana.userId);
     await client?.onEvent('dm:alice', 'dana', { type: 'redaction', targetId: id as string });
     const redaction = await dana.waitForEvent(

@@ -1,4 +1,4 @@
-import { exampleNetwork } from '../../bridges/example/client';
+import { contactSays } from '../support/example-contacts';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
 import { FlakyProxy } from '../support/flaky-proxy';
@@ -37,7 +37,7 @@ describe('homeserver outage', () => {
     const loginId = (await h.bridge.store.logins.list({ userId: dana.userId }))[0]?.id as string;
 
     await proxy.down();
-    for (const n of [1, 2, 3, 4, 5]) await exampleNetwork.contactSays(loginId, 'alice', `during outage ${n}`);
+    for (const n of [1, 2, 3, 4, 5]) await contactSays(loginId, 'alice', `during outage ${n}`);
     expect((await h.bridge.store.outbox.pending()).length).toBeGreaterThanOrEqual(5);
     await new Promise((r) => setTimeout(r, 1500)); // a few failed delivery attempts
     await proxy.up();

@@ -1,4 +1,5 @@
 import { exampleNetwork } from '../../bridges/example/client';
+import { contactSays } from '../support/example-contacts';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
 import { eventually } from '../support/eventually';
@@ -38,7 +39,7 @@ describe('kicking ghosts (example network)', () => {
       power_level_content_override: { users: { [bot]: 100 } },
     });
     await command(dana, mgmt, bot, `bridge example ${LOBBY} ${room}`, 'Bridged');
-    await exampleNetwork.contactSays(loginId, 'alice', 'hello lobby', LOBBY);
+    await contactSays(loginId, 'alice', 'hello lobby', LOBBY);
     await waitForText(dana, room, 'hello lobby', alice);
   });
   afterAll(() => h?.stop());
@@ -49,7 +50,7 @@ describe('kicking ghosts (example network)', () => {
   });
 
   it('lets a kicked contact back in when it speaks again', async () => {
-    await exampleNetwork.contactSays(loginId, 'alice', 'back again', LOBBY);
+    await contactSays(loginId, 'alice', 'back again', LOBBY);
     await waitForText(dana, room, 'back again', alice);
   });
 
@@ -67,7 +68,7 @@ describe('kicking ghosts (example network)', () => {
         .slice(before)
         .filter((s) => s.startsWith('kick')),
     ).toEqual([]);
-    await exampleNetwork.contactSays(loginId, 'alice', 'still welcome', LOBBY);
+    await contactSays(loginId, 'alice', 'still welcome', LOBBY);
     await waitForText(dana, room, 'still welcome', alice);
   });
 
@@ -75,8 +76,8 @@ describe('kicking ghosts (example network)', () => {
     await dana.ban(room, alice, 'for good');
     await eventually(() => seen().includes(`ban ${LOBBY} alice`), 'the ban to reach the network');
     // What a banned contact says stays out of the room, and the chat goes on.
-    await exampleNetwork.contactSays(loginId, 'alice', 'let me in', LOBBY);
-    await exampleNetwork.contactSays(loginId, 'bob', 'bob still talks', LOBBY);
+    await contactSays(loginId, 'alice', 'let me in', LOBBY);
+    await contactSays(loginId, 'bob', 'bob still talks', LOBBY);
     await waitForText(dana, room, 'bob still talks', '@example_bob:switchboard.test');
     const texts = (await dana.messages(room, { limit: 20 })).map((e) => String(e.content.body ?? ''));
     expect(texts).not.toContain('let me in');

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { exampleNetwork } from '../../bridges/example/client';
+import { contactSays } from '../support/example-contacts';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
 import { eventually } from '../support/eventually';
@@ -40,7 +40,7 @@ describe('remote → Matrix delivery and the outbox commit (postgres)', () => {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE');
     let stored = false;
-    const emitted = exampleNetwork.contactSays(loginId, 'alice', 'while the disk is slow');
+    const emitted = contactSays(loginId, 'alice', 'while the disk is slow');
     void emitted?.then(() => (stored = true));
     await waitForText(dana, portal, 'while the disk is slow', alice);
     expect(stored).toBe(false); // delivered before `emit` could say it is stored

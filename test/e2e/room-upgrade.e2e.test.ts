@@ -1,4 +1,5 @@
 import { exampleNetwork } from '../../bridges/example/client';
+import { contactSays } from '../support/example-contacts';
 import type { MatrixEvent } from '../harness/matrix-sync';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
@@ -38,7 +39,7 @@ describe.each(['synapse', 'dendrite'] as const)('room upgrades (example network)
   const members = async (room: string) => Object.keys(await dana.joinedMembers(room));
   /** A contact speaks in the lobby; the message must show in `room`. */
   const aliceSaysIn = async (room: string, text: string) => {
-    await exampleNetwork.contactSays(loginId, 'alice', text, LOBBY);
+    await contactSays(loginId, 'alice', text, LOBBY);
     return waitForText(dana, room, text, alice);
   };
   const linkLobby = async (preset: 'public_chat' | 'private_chat') => {

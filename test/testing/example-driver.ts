@@ -1,17 +1,14 @@
-import { exampleNetwork, type FakeClient } from '../../bridges/example/client';
+import type { FakeClient } from '../../bridges/example/client';
 import { contactOf } from '../../bridges/example/ids';
 import type { ConformanceDriver, KitChat, RemoteAction } from '../../src/testing';
+import { contactSays, exampleClient } from '../support/example-contacts';
 
 /**
  * The conformance driver of the example module (run by test/bridges/example/conformance.test.ts).
  * It reaches the fake network through its test hook: the login's client, whose `seen` lines are
  * what the network received and whose `onEvent` is where the network's own events enter.
  */
-const client = (chat: KitChat): FakeClient => {
-  const c = chat.login && exampleNetwork.clients.get(chat.login.id);
-  if (!c) throw new Error(`no Example client for ${chat.login?.id}`);
-  return c;
-};
+const client = (chat: KitChat): FakeClient => exampleClient(chat.login?.id ?? '(no login)');
 /** In a DM the contact speaks; in the lobby, the first contact. */
 const contact = (chat: KitChat) => contactOf(chat.chat.id) ?? 'alice';
 
@@ -34,7 +31,7 @@ export const exampleDriver: ConformanceDriver = {
   openChat: { startChat: 'alice' },
   async remoteSays(chat, text) {
     const sender = contact(chat);
-    return { id: await client(chat).say(chat.chat.id, sender, [{ kind: 'text', text }]), sender };
+    return { id: await contactSays(chat.login?.id ?? '', sender, text, chat.chat.id), sender };
   },
   remoteEdits: (chat, target, text) =>
     client(chat).onEvent(chat.chat.id, target.sender, {

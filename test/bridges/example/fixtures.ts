@@ -69,13 +69,13 @@ export function useExample(): void {
       { logins: [dana] },
     );
     ex.connector = exampleModule.create(ex.ctx);
-    await ex.connector.start();
+    await ex.connector.start?.();
     ex.session = ex.connector.loadLogin?.(dana) as RemoteSession;
     await ex.session.connect();
   });
   afterEach(async () => {
     await ex.session.disconnect();
-    await ex.connector.stop();
+    await ex.connector.stop?.();
   });
 }
 
