@@ -2,7 +2,8 @@ import type { JsonSchema, ModuleContext } from '../../src/sdk';
 
 /**
  * The `bridges.example` config section: the scripted `contacts` (each login has a DM with every
- * one of them; they all sit in the lobby), and how long in milliseconds a contact takes to answer.
+ * one of them; they all sit in the lobby), and how long in milliseconds the fake network takes
+ * to react (a contact's answer, the login QR code "scanning" itself).
  */
 export type ExampleConfig = { contacts: string[]; reply_delay_ms: number };
 

@@ -1,7 +1,7 @@
 import { BridgeError, type LoginRecord, type RemoteSession } from '../../src/sdk';
 import { exampleNetwork, FakeClient } from './client';
 import type { ExampleContext } from './config';
-import { displayName, dmId } from './ids';
+import { displayName } from './ids';
 import { chatInfo, pixel, toMatrix } from './to-matrix';
 
 /** The session of a stored login: what Matrix users do goes to its client, the answers to Matrix. */
@@ -15,8 +15,7 @@ export function exampleSession(ctx: ExampleContext, login: LoginRecord): RemoteS
   return {
     // The core reports `connecting`, then `connected` when this resolves or the error it throws.
     async connect() {
-      if (!String(login.credentials).startsWith('ex-'))
-        throw new BridgeError('bad_credentials', 'token refused');
+      if (!String(login.credentials).startsWith('ex-')) throw new BridgeError('bad_credentials', 'bad token');
       client.self = login.remoteId;
     },
     disconnect: async () => void (client.self = undefined),
@@ -36,6 +35,6 @@ export function exampleSession(ctx: ExampleContext, login: LoginRecord): RemoteS
     getChatInfo: async (chat) => chatInfo(chat.id, contacts),
     // Asked when the core meets a new ghost; it fetches the avatar only when `avatarKey` changes.
     getUserInfo: async (u) => ({ displayName: displayName(u.id), avatarKey: 'px', fetchAvatar: pixel }),
-    resolveIdentifier: async (name) => ({ ...dm(dmId(name)), user: { id: name } }),
+    resolveIdentifier: async (name) => ({ ...dm(`dm:${name}`), user: { id: name } }),
   };
 }

@@ -7,9 +7,6 @@
 /** The shared group chat. */
 export const LOBBY = 'group:lobby';
 
-/** The chat id of the DM with `contact`. */
-export const dmId = (contact: string): string => `dm:${contact}`;
-
 /** The contact a DM chat id is with, or null (the lobby). */
 export const contactOf = (chat: string): string | null => (chat.startsWith('dm:') ? chat.slice(3) : null);
 

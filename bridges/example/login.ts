@@ -1,4 +1,5 @@
-import { BridgeError, type LoginField, type LoginProcess } from '../../src/sdk';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BridgeError, type CompletedLogin, type LoginField, type LoginProcess } from '../../src/sdk';
 import type { ExampleContext } from './config';
 
 const fields: LoginField[] = [
@@ -8,18 +9,19 @@ const fields: LoginField[] = [
 
 /**
  * The one way to log in: `user_input` (a username and token) → `display_and_wait` (a QR code,
- * which this network "scans" at once) → `complete`.
+ * which "scans itself" after the reply delay) → `complete`.
  */
 export function exampleLogin(ctx: ExampleContext): LoginProcess {
-  let [name, token] = ['', ''];
+  let login: CompletedLogin = { remoteId: '', remoteName: '', credentials: '' };
   return {
     start: async () => ({ type: 'user_input', stepId: 'account', instructions: 'Log in to Example', fields }),
     async submit(input) {
-      [name = '', token = ''] = [input.username, input.token];
+      const [name = '', credentials = ''] = [input.username, input.token];
       if (ctx.config.contacts.includes(name)) throw new BridgeError('invalid_input', 'name taken');
+      login = { remoteId: name, remoteName: name, credentials };
       const display = { kind: 'qr', data: `example:login:${name}` } as const;
       return { type: 'display_and_wait', stepId: 'qr', instructions: 'Scan this QR code', display };
     },
-    wait: async () => ({ type: 'complete', login: { remoteId: name, remoteName: name, credentials: token } }),
+    wait: () => sleep(ctx.config.reply_delay_ms, { type: 'complete', login } as const),
   };
 }

@@ -3,6 +3,7 @@
  * and the messages of earlier ones. A static list, so a test runner can name each check before
  * the run starts.
  */
+import { checkReceiptOut, checkReplyIn, checkReplyOut, checkTypingOut } from './checks-presence';
 import { checkRelationIn, checkRelationOut } from './checks-relations';
 import { checkRestartIn, checkRestartOut } from './checks-restart';
 import { checkLogin, checkOpenChat } from './checks-setup';
@@ -77,6 +78,30 @@ export const CHECKS: readonly CheckSpec[] = [
     direction: 'in',
     title: 'a remote deletion arrives as a redaction',
     run: (k) => checkRelationIn(k, 'redactions'),
+  },
+  {
+    feature: 'replies',
+    direction: 'out',
+    title: 'a Matrix reply reaches the remote side as a reply',
+    run: checkReplyOut,
+  },
+  {
+    feature: 'replies',
+    direction: 'in',
+    title: 'a remote reply arrives with m.in_reply_to',
+    run: checkReplyIn,
+  },
+  {
+    feature: 'typing',
+    direction: 'out',
+    title: 'Matrix typing shows on the remote side',
+    run: checkTypingOut,
+  },
+  {
+    feature: 'receipts',
+    direction: 'out',
+    title: 'a Matrix read receipt marks the remote message read',
+    run: checkReceiptOut,
   },
   {
     feature: 'echo',

@@ -27,6 +27,7 @@ export type {
   KitChat,
   MatrixSent,
   ModuleUnderTest,
+  Observable,
   RemoteAction,
   RemoteSaid,
 } from './types';

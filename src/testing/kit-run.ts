@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { BridgeModule, NetworkCapabilities } from '../sdk';
 import type { BridgeHarness, MatrixEvent, TestMatrixClient } from './harness';
 import type { Observed } from './observe';
-import type { ConformanceDriver, KitChat, MatrixSent, RemoteAction, RemoteSaid } from './types';
+import type { ConformanceDriver, KitChat, MatrixSent, Observable, RemoteAction, RemoteSaid } from './types';
 
 /** A Matrix message bridged out, and the remote id it got. */
 export interface Outgoing {
@@ -89,6 +89,22 @@ export class KitRun {
     return eventId;
   }
 
+  /** The kit user answers `targetEventId` with `body` (a rich reply, no fallback: the spec's current form). */
+  async reply(targetEventId: string, body: string): Promise<string> {
+    const eventId = await this.user.sendMessage(this.chat.roomId, {
+      msgtype: 'm.text',
+      body,
+      'm.relates_to': { 'm.in_reply_to': { event_id: targetEventId } },
+    });
+    this.sent.push({ kind: 'message', eventId, body });
+    return eventId;
+  }
+
+  /** Whether the driver reports `what` in `remoteReceived`. */
+  observes(what: Observable): boolean {
+    return this.driver.observes?.includes(what) ?? false;
+  }
+
   /** The kit user edits their message `targetEventId` to `body`. */
   async edit(targetEventId: string, body: string): Promise<string> {
     const eventId = await this.user.sendMessage(this.chat.roomId, {
@@ -147,14 +163,18 @@ export class KitRun {
     );
   }
 
-  /** Polls the driver's record of the remote side until `match` finds an entry. */
-  async remote<A extends RemoteAction>(match: (a: RemoteAction) => a is A, what: string): Promise<A>;
-  async remote(match: (a: RemoteAction) => boolean, what: string): Promise<RemoteAction>;
-  async remote(match: (a: RemoteAction) => boolean, what: string): Promise<RemoteAction> {
+  /** Polls the driver's record of the remote side until `match` finds an entry at or after `since`. */
+  async remote<A extends RemoteAction>(
+    match: (a: RemoteAction) => a is A,
+    what: string,
+    since?: number,
+  ): Promise<A>;
+  async remote(match: (a: RemoteAction) => boolean, what: string, since?: number): Promise<RemoteAction>;
+  async remote(match: (a: RemoteAction) => boolean, what: string, since = 0): Promise<RemoteAction> {
     let log: readonly RemoteAction[] = [];
     for (const deadline = Date.now() + this.timeoutMs; Date.now() < deadline;) {
       log = await this.driver.remoteReceived(this.chat, this.sent);
-      const found = log.find(match);
+      const found = log.slice(since).find(match);
       if (found) return found;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }

@@ -22,11 +22,23 @@ export interface KitChat {
  * it. Ids are the module's remote message ids.
  */
 export type RemoteAction =
-  | { readonly kind: 'message'; readonly id: string; readonly text: string }
+  | {
+      readonly kind: 'message';
+      readonly id: string;
+      readonly text: string;
+      /** The remote message it answers, when the network carries replies (see `observes`). */
+      readonly replyTo?: string;
+    }
   | { readonly kind: 'edit'; readonly targetId: string; readonly text: string }
   | { readonly kind: 'redaction'; readonly targetId: string }
   | { readonly kind: 'reaction'; readonly targetId: string; readonly key: string }
-  | { readonly kind: 'reaction_remove'; readonly targetId: string; readonly key: string };
+  | { readonly kind: 'reaction_remove'; readonly targetId: string; readonly key: string }
+  | { readonly kind: 'typing'; readonly typing: boolean }
+  /** `upToId` left out: the network marks the whole chat read (WhatsApp's `sendSeen`). */
+  | { readonly kind: 'read'; readonly upToId?: string };
+
+/** What a driver's `remoteReceived` reports beyond messages, edits, reactions and redactions. */
+export type Observable = 'replies' | 'typing' | 'read';
 
 /**
  * Something the kit's Matrix user did in the portal, oldest first. Networks whose lines carry no
@@ -91,6 +103,14 @@ export interface ConformanceDriver {
     chat: KitChat,
     sent: readonly MatrixSent[],
   ): Promise<readonly RemoteAction[]> | readonly RemoteAction[];
+  /**
+   * Which of the optional actions `remoteReceived` reports: `replies` (a message's `replyTo`),
+   * `typing`, `read`. The kit checks a declared capability out only when its action is
+   * observable here; otherwise the feature table says ⏭.
+   */
+  readonly observes?: readonly Observable[];
+  /** A remote user posts `text` as a reply to the kit user's message with remote id `targetId`. */
+  remoteReplies?(chat: KitChat, targetId: string, text: string): Promise<RemoteSaid>;
   /** The remote author edits its message `target` to `text`. */
   remoteEdits?(chat: KitChat, target: RemoteSaid, text: string): Promise<void>;
   /** The remote author deletes its message `target`. */
@@ -127,7 +147,18 @@ export type CheckStatus = 'passed' | 'failed' | 'not_supported' | 'not_tested' |
 
 /** The rows of the feature table, in order. */
 export type Feature =
-  'login' | 'chat' | 'text' | 'edits' | 'reactions' | 'redactions' | 'echo' | 'escaping' | 'restart';
+  | 'login'
+  | 'chat'
+  | 'text'
+  | 'edits'
+  | 'reactions'
+  | 'redactions'
+  | 'replies'
+  | 'typing'
+  | 'receipts'
+  | 'echo'
+  | 'escaping'
+  | 'restart';
 
 /** `out`: Matrix → remote; `in`: remote → Matrix. */
 export type Direction = 'out' | 'in';

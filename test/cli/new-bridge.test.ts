@@ -16,6 +16,7 @@ import { main } from '../../src/cli/main';
 import { MODULE_FILES, newBridge } from '../../src/cli/new-bridge';
 import { loadModule } from '../../src/modules/loader';
 import { SDK_VERSION } from '../../src/sdk';
+import { CHECKS } from '../../src/testing/catalog';
 
 jest.setTimeout(180_000);
 
@@ -140,7 +141,8 @@ describe('new-bridge <path or @scope/name>: a module as its own npm package', ()
     const { stdout, stderr } = await npm('test');
     expect(stdout).toContain('Conformance of Acme Chat (acmechat): passed');
     expect(stdout).toContain('| Reactions | 🚫 not supported | — |');
-    expect(stderr).toMatch(/Tests:\s+15 passed, 15 total/);
+    // One test per check of the kit's catalog, and one for the README's table.
+    expect(stderr).toMatch(new RegExp(`Tests:\\s+${CHECKS.length + 1} passed, ${CHECKS.length + 1} total`));
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FakeClient } from '../../bridges/example/client';
 import { contactOf } from '../../bridges/example/ids';
 import type { ConformanceDriver, KitChat, RemoteAction } from '../../src/testing';
@@ -22,6 +23,8 @@ function parse(line: string, chatId: string): RemoteAction | null {
   if (verb === 'redact') return { kind: 'redaction', targetId: id };
   if (verb === 'react') return { kind: 'reaction', targetId: id, key: text };
   if (verb === 'unreact') return { kind: 'reaction_remove', targetId: id, key: text };
+  if (verb === 'typing') return { kind: 'typing', typing: id === 'true' };
+  if (verb === 'read') return { kind: 'read', upToId: id };
   return null;
 }
 
@@ -29,9 +32,18 @@ export const exampleDriver: ConformanceDriver = {
   config: { contacts: ['alice', 'bob'], reply_delay_ms: 20 },
   loginInputs: { username: 'kit', token: 'ex-conformance' },
   openChat: { startChat: 'alice' },
+  // Matrix replies reach the network as plain messages (the fake records no reply), so only
+  // typing and read markers are reported beyond the basics.
+  observes: ['typing', 'read'],
   async remoteSays(chat, text) {
     const sender = contact(chat);
     return { id: await contactSays(chat.login?.id ?? '', sender, text, chat.chat.id), sender };
+  },
+  async remoteReplies(chat, targetId, text) {
+    const [id, sender] = [randomUUID(), contact(chat)];
+    const parts = [{ kind: 'text', text } as const];
+    await client(chat).onEvent(chat.chat.id, sender, { type: 'message', id, parts, replyTo: targetId });
+    return { id, sender };
   },
   remoteEdits: (chat, target, text) =>
     client(chat).onEvent(chat.chat.id, target.sender, {

@@ -6,17 +6,22 @@ import { exampleDriver } from './example-driver';
 
 jest.setTimeout(120_000);
 
-/** Text parts carry the raw remote text as HTML, and our own messages come back with a new id. */
+/**
+ * Text parts carry the raw remote text as HTML, our own messages come back with a new id, and
+ * replies lose what they answer.
+ */
 function sabotage(ev: RemoteEvent): RemoteEvent {
   if (ev.type !== 'message') return ev;
+  const { replyTo: _lost, ...rest } = ev;
   const parts = ev.parts.map((p) => (p.kind === 'text' ? { ...p, html: p.text } : p));
-  return { ...ev, parts, id: ev.sender.isFromMe ? `${ev.id}-again` : ev.id };
+  return { ...rest, parts, id: ev.sender.isFromMe ? `${ev.id}-again` : ev.id };
 }
 
 /**
- * The example module with the mistakes module authors make: an edit that never reaches the
- * network, reactions implemented but declared unsupported, unescaped remote text, no echo
- * recognition. Redactions are left out and declared so: that one is a correct "not supported".
+ * The example module with the mistakes module authors make: an edit and a read marker that never
+ * reach the network, reactions implemented but declared unsupported, typing declared but not
+ * implemented, unescaped remote text, no echo recognition, replies that lose their target.
+ * Redactions are left out and declared so: that one is a correct "not supported".
  */
 const broken: BridgeModule<ExampleConfig> = {
   ...exampleModule,
@@ -29,8 +34,8 @@ const broken: BridgeModule<ExampleConfig> = {
     return {
       ...connector,
       loadLogin(login): RemoteSession {
-        const { redactMessage: _gone, ...session } = connector.loadLogin(login);
-        return { ...session, editMessage: async () => undefined };
+        const { redactMessage: _gone, setTyping: _none, ...session } = connector.loadLogin(login);
+        return { ...session, editMessage: async () => undefined, markRead: async () => undefined };
       },
     };
   },
@@ -89,10 +94,26 @@ describe('the conformance kit on a broken module', () => {
     });
   });
 
+  it('catches replies that lose their target, typing without setTyping and lost read markers', () => {
+    expect(status('replies', 'in')).toMatchObject({
+      status: 'failed',
+      detail: expect.stringContaining('no a ghost’s reply to the kit user’s message'),
+    });
+    expect(status('typing', 'out')).toMatchObject({
+      status: 'failed',
+      detail: 'the manifest declares typing, but the session has no setTyping',
+    });
+    expect(status('receipts', 'out')).toMatchObject({
+      status: 'failed',
+      detail: expect.stringContaining('never received a read marker'),
+    });
+  });
+
   it('shows all of it in the feature table', () => {
     expect(report.table).toContain('| Edits | ❌ | ✅ |');
     expect(report.table).toContain('| Reactions | ❌ | — |');
     expect(report.table).toContain('| Redactions | 🚫 not supported | — |');
     expect(report.table).toContain('| Hostile text escaped | — | ❌ |');
+    expect(report.table).toContain('| Typing | ❌ | — |');
   });
 });

@@ -54,6 +54,8 @@ function toAction(r: RecordedRequest, channel: string): RemoteAction | null {
   const hook = /^\/webhooks\/(\d+)\/[\w-]+(?:\/messages\/(\d+))?$/.exec(r.path);
   const bot = /^\/channels\/(\d+)\/messages(?:\/(\d+))?$/.exec(r.path);
   const reaction = /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/.exec(r.path);
+  if (r.method === 'POST' && r.path === `/channels/${channel}/typing`)
+    return { kind: 'typing', typing: true };
   if (reaction) {
     const [, ch, targetId = '', emoji = ''] = reaction;
     if (ch !== channel) return null;
@@ -90,6 +92,16 @@ const discordDriver: ConformanceDriver = {
   openChat: { alias: `${GUILD}_${GENERAL}` },
   remoteSays: async (chat, text) => ({
     id: discord().userSendsMessage(channelOf(chat), ALICE, { content: text }).id,
+    sender: ALICE,
+  }),
+  // Matrix replies go out as webhook messages, which Discord cannot make replies (the module
+  // quotes the message instead), so only typing is reported beyond the basics.
+  observes: ['typing'],
+  remoteReplies: async (chat, targetId, text) => ({
+    id: discord().userSendsMessage(channelOf(chat), ALICE, {
+      content: text,
+      message_reference: { message_id: targetId },
+    }).id,
     sender: ALICE,
   }),
   remoteEdits: async (chat, target, text) =>

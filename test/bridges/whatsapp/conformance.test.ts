@@ -59,9 +59,17 @@ function received(chat: KitChat): RemoteAction[] {
           (m) => m.id.remote === args[0] && (typeof args[1] !== 'string' || m.body === args[1]),
         );
         const [m] = i < 0 ? [] : sent.splice(i, 1);
-        if (m?.id.remote === chat.chat.id) out.push({ kind: 'message', id: m.id._serialized, text: m.body });
+        const replyTo = (args[2] as { quotedMessageId?: string } | undefined)?.quotedMessageId;
+        if (m?.id.remote === chat.chat.id)
+          out.push({ kind: 'message', id: m.id._serialized, text: m.body, ...(replyTo ? { replyTo } : {}) });
         continue;
       }
+      // WhatsApp's typing is chat state, and its read marker covers the whole chat.
+      if (args[0] === chat.chat.id && method === 'chat.sendStateTyping')
+        out.push({ kind: 'typing', typing: true });
+      if (args[0] === chat.chat.id && method === 'chat.clearState')
+        out.push({ kind: 'typing', typing: false });
+      if (args[0] === chat.chat.id && method === 'sendSeen') out.push({ kind: 'read' });
       const [id, arg] = args as [string, unknown];
       if (typeof id !== 'string' || chatOfId(id) !== chat.chat.id) continue;
       if (method === 'message.edit') out.push({ kind: 'edit', targetId: id, text: String(arg) });
@@ -95,6 +103,16 @@ const driver: ConformanceDriver = {
     return { id: m.id._serialized, sender: userIdOf(m.from) };
   },
   remoteReceived: received,
+  observes: ['replies', 'typing', 'read'],
+  async remoteReplies(chat, targetId, text) {
+    const m = phone().incomingMessage({
+      from: chat.chat.id,
+      body: text,
+      notifyName: 'Kit Contact',
+      quoted: targetId,
+    });
+    return { id: m.id._serialized, sender: userIdOf(m.from) };
+  },
   remoteEdits: async (_chat, target, text) => void phone().editMessage(target.id, text),
   remoteRedacts: async (_chat, target) => phone().revokeMessage(target.id),
   remoteReacts: async (chat, targetId, key) =>

@@ -191,8 +191,10 @@ export class MessageFactory {
           (id) => this.state.users.has(id) && (parse.includes('users') || allowed?.users?.includes(id)),
         ),
     );
-    if (repliedAuthorId && (allowed === undefined || allowed.replied_user === true))
-      userIds.add(repliedAuthorId);
+    // The author of a webhook message is no user (the webhook's pseudo-user): nobody to ping.
+    const repliedUser =
+      repliedAuthorId && this.state.users.has(repliedAuthorId) ? repliedAuthorId : undefined;
+    if (repliedUser && (allowed === undefined || allowed.replied_user === true)) userIds.add(repliedUser);
     const roleIds = [...content.matchAll(/<@&(\d+)>/g)]
       .map((m) => m[1] ?? '')
       .filter((id) => guild?.roles.has(id) && (parse.includes('roles') || allowed?.roles?.includes(id)));
