@@ -13,12 +13,6 @@ const notObserved = (what: Observable): Outcome => ({
   detail: `the driver does not report ${what} (its observes list)`,
 });
 
-/** A declared capability whose session method is missing fails: users would be promised it. */
-function needMethod(k: KitRun, flag: string, method: string): void {
-  if (!k.sessionsHave(method))
-    throw new Error(`the manifest declares ${flag}, but the session has no ${method}`);
-}
-
 /** A Matrix reply to a remote message reaches the network as a reply to that message. */
 export async function checkReplyOut(k: KitRun): Promise<Outcome> {
   if (!k.caps.replies) return { status: 'not_applicable' };
@@ -55,10 +49,10 @@ export async function checkReplyIn(k: KitRun): Promise<Outcome> {
  */
 export async function checkTypingOut(k: KitRun): Promise<Outcome> {
   if (!k.caps.typing) return { status: 'not_applicable' };
-  needMethod(k, 'typing', 'setTyping');
+  k.requireMethod('typing', 'setTyping');
   if (!k.observes('typing')) return notObserved('typing');
   // Only what arrives from now on counts: an earlier check may have typed already.
-  const since = (await k.driver.remoteReceived(k.chat, k.sent)).length;
+  const since = await k.remoteCount();
   await k.user.setTyping(k.chat.roomId, true);
   await k
     .remote((a) => a.kind === 'typing' && a.typing, 'typing', since)
@@ -68,11 +62,11 @@ export async function checkTypingOut(k: KitRun): Promise<Outcome> {
 /** A read receipt on a remote message marks it read on the network. */
 export async function checkReceiptOut(k: KitRun): Promise<Outcome> {
   if (!k.caps.readReceipts) return { status: 'not_applicable' };
-  needMethod(k, 'readReceipts', 'markRead');
+  k.requireMethod('readReceipts', 'markRead');
   if (!k.observes('read')) return notObserved('read');
   const target = await k.receive(`kit read me ${k.nonce()}`);
   // Only a marker that comes after the message counts, so one from an earlier check cannot pass.
-  const since = (await k.driver.remoteReceived(k.chat, k.sent)).length;
+  const since = await k.remoteCount();
   await k.user.sendReceipt(k.chat.roomId, target.event.event_id);
   await k.remote(
     (a) => a.kind === 'read' && (a.upToId === undefined || a.upToId === target.said.id),

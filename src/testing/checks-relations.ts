@@ -52,8 +52,7 @@ export async function checkRelationOut(k: KitRun, rel: Relation): Promise<Outcom
       });
     return { status: 'not_supported' };
   }
-  if (!k.sessionsHave(METHOD[rel]))
-    throw new Error(`the manifest declares ${rel}, but the session has no ${METHOD[rel]}`);
+  k.requireMethod(rel, METHOD[rel]);
   if (rel === 'edits') {
     await k.remote(
       (a) => a.kind === 'edit' && a.targetId === remoteId && a.text.includes(`kit edited ${n}`),

@@ -219,6 +219,17 @@ export class KitRun {
     return { said, event };
   }
 
+  /** How many actions the remote side has received so far: `since` for a later `remote`. */
+  async remoteCount(): Promise<number> {
+    return (await this.driver.remoteReceived(this.chat, this.sent)).length;
+  }
+
+  /** Fails the check when the manifest declares `flag` but no session has `method`. */
+  requireMethod(flag: string, method: string): void {
+    if (!this.sessionsHave(method))
+      throw new Error(`the manifest declares ${flag}, but the session has no ${method}`);
+  }
+
   /** Whether any session the module handed out implements `method`: for helpful failure messages. */
   sessionsHave(method: string): boolean {
     return this.observed.sessions.some(

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { exampleNetwork } from '../../bridges/example/client';
-import { contactDoes, contactSays } from '../support/example-contacts';
+import { contactDoes, contactSays, exampleClient } from '../support/example-contacts';
 import { registrationFor } from '../../src/cli/commands';
 import { doctor } from '../../src/cli/doctor';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
@@ -118,7 +117,7 @@ describe.each(CASES)('core e2e with the example network on %s, %s', (backend, ho
       'the echo mapping',
     );
     expect(theirs).toMatchObject({ network: 'example', sender_remote: 'alice', part: '0' });
-    const seen = exampleNetwork.clients.get(loginId)?.seen ?? [];
+    const seen = exampleClient(loginId).seen;
     expect(seen.some((s) => s.startsWith('send dm:alice') && s.endsWith('hello'))).toBe(true);
   });
 
@@ -180,7 +179,7 @@ describe.each(CASES)('core e2e with the example network on %s, %s', (backend, ho
     const reaction = await dana.sendReaction(portal, target, '🎉');
     await dana.redact(portal, reaction);
     await dana.redact(portal, target);
-    const client = exampleNetwork.clients.get(loginId);
+    const { seen } = exampleClient(loginId);
     const redactions = [`unreact dm:alice ${mapped?.remote_id} 🎉`, `redact dm:alice ${mapped?.remote_id}`];
     const want = [
       `edit dm:alice ${mapped?.remote_id} fixed text`,
@@ -189,12 +188,12 @@ describe.each(CASES)('core e2e with the example network on %s, %s', (backend, ho
       // output the appservice consumer does not read): documented in docs/admin/install.md.
       ...(homeserver === 'dendrite' ? [] : redactions),
     ];
-    for (let i = 0; i < 100 && !want.every((w) => client?.seen.includes(w)); i++)
+    for (let i = 0; i < 100 && !want.every((w) => seen.includes(w)); i++)
       await new Promise((r) => setTimeout(r, 100));
-    expect(client?.seen).toEqual(expect.arrayContaining(want));
+    expect(seen).toEqual(expect.arrayContaining(want));
     if (homeserver === 'dendrite') {
       await h.bridge.idle();
-      expect(client?.seen).not.toEqual(expect.arrayContaining(redactions.slice(1)));
+      expect(seen).not.toEqual(expect.arrayContaining(redactions.slice(1)));
     }
   });
 
@@ -248,7 +247,7 @@ describe.each(CASES)('core e2e with the example network on %s, %s', (backend, ho
     const mapped = await eventually(() => h.bridge.store.messages.byEventId(said.event_id), 'the mapping');
     await dana.setTyping(portal, true);
     await dana.sendReceipt(portal, said.event_id);
-    const seen = () => exampleNetwork.clients.get(loginId)?.seen ?? [];
+    const seen = () => exampleClient(loginId).seen;
     const want = ['typing dm:alice true', `read dm:alice ${mapped.remote_id}`];
     if (homeserver === 'synapse') {
       await eventually(() => want.every((w) => seen().includes(w)), 'typing and the receipt to arrive');
@@ -278,7 +277,7 @@ describe.each(CASES)('core e2e with the example network on %s, %s', (backend, ho
     });
     const notice = await waitForText(dana, portal, /cannot read end-to-end encrypted messages/, bot);
     expect(notice.content).toMatchObject({ 'm.relates_to': { 'm.in_reply_to': { event_id: encrypted } } });
-    const seen = exampleNetwork.clients.get(loginId)?.seen ?? [];
+    const seen = exampleClient(loginId).seen;
     expect(seen.some((s) => s.includes('AwgAEnAc'))).toBe(false);
   });
 

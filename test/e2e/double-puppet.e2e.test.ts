@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { exampleNetwork } from '../../bridges/example/client';
-import { contactSays } from '../support/example-contacts';
+import { contactDoes, contactSays, exampleClient } from '../support/example-contacts';
 import { registrationFor } from '../../src/cli/commands';
 import { doctor } from '../../src/cli/doctor';
 import { DOUBLE_PUPPET_KEY } from '../../src/matrix/double-puppet';
@@ -46,7 +45,7 @@ describe('double puppeting (example network)', () => {
     // The homeserver hands the event back as dana's: nothing goes out, so alice never answers.
     await new Promise((r) => setTimeout(r, 1000));
     await h.bridge.idle();
-    const seen = exampleNetwork.clients.get(loginId)?.seen ?? [];
+    const seen = exampleClient(loginId).seen;
     expect(seen.filter((s) => s.includes('sent from my phone'))).toEqual([]);
     const texts = (await dana.messages(portal, { limit: 30 })).map(body);
     expect(texts.filter((t) => t.includes('sent from my phone'))).toEqual(['sent from my phone']);
@@ -61,12 +60,11 @@ describe('double puppeting (example network)', () => {
   });
 
   it('edits from the phone come from the user too', async () => {
-    const client = exampleNetwork.clients.get(loginId);
     const id = await contactSays(loginId, 'dana', 'typo from my phnoe', 'dm:alice');
     const original = await waitForText(dana, portal, 'typo from my phnoe', dana.userId);
-    await client?.onEvent('dm:alice', 'dana', {
+    await contactDoes(loginId, 'dm:alice', 'dana', {
       type: 'edit',
-      targetId: id as string,
+      targetId: id,
       parts: [{ kind: 'text', text: 'typo from my phone' }],
     });
     const edit = await waitForText(dana, portal, '* typo from my phone', dana.userId);
@@ -75,14 +73,13 @@ describe('double puppeting (example network)', () => {
       'm.relates_to': { rel_type: 'm.replace', event_id: original.event_id },
     });
     await new Promise((r) => setTimeout(r, 500));
-    expect((client?.seen ?? []).filter((s) => s.startsWith('edit'))).toEqual([]);
+    expect(exampleClient(loginId).seen.filter((s) => s.startsWith('edit'))).toEqual([]);
   });
 
   it('deletions from the phone too: redacted by the user, and not sent back', async () => {
-    const client = exampleNetwork.clients.get(loginId);
     const id = await contactSays(loginId, 'dana', 'delete me, phone', 'dm:alice');
     const original = await waitForText(dana, portal, 'delete me, phone', dana.userId);
-    await client?.onEvent('dm:alice', 'dana', { type: 'redaction', targetId: id as string });
+    await contactDoes(loginId, 'dm:alice', 'dana', { type: 'redaction', targetId: id });
     const redaction = await dana.waitForEvent(
       portal,
       (e) => e.type === 'm.room.redaction' && (e as { redacts?: string }).redacts === original.event_id,
@@ -90,7 +87,7 @@ describe('double puppeting (example network)', () => {
     expect(redaction.sender).toBe(dana.userId);
     expect(redaction.content).toMatchObject({ [DOUBLE_PUPPET_KEY]: 'example' });
     await new Promise((r) => setTimeout(r, 500));
-    expect((client?.seen ?? []).filter((s) => s.startsWith('redact'))).toEqual([]);
+    expect(exampleClient(loginId).seen.filter((s) => s.startsWith('redact'))).toEqual([]);
   });
 
   it('doctor checks that the homeserver knows the double-puppet token', async () => {

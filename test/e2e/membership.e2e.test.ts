@@ -1,5 +1,4 @@
-import { exampleNetwork } from '../../bridges/example/client';
-import { contactSays } from '../support/example-contacts';
+import { contactSays, exampleClient } from '../support/example-contacts';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
 import { eventually } from '../support/eventually';
@@ -20,7 +19,7 @@ describe('kicking ghosts (example network)', () => {
   let loginId: string;
   let room: string;
   const alice = '@example_alice:switchboard.test';
-  const seen = () => exampleNetwork.clients.get(loginId)?.seen ?? [];
+  const seen = () => exampleClient(loginId).seen;
 
   beforeAll(async () => {
     h = await startBridgeHarness({

@@ -1,5 +1,4 @@
-import { exampleNetwork } from '../../bridges/example/client';
-import { contactSays } from '../support/example-contacts';
+import { contactSays, exampleClient } from '../support/example-contacts';
 import type { MatrixEvent } from '../harness/matrix-sync';
 import type { TestMatrixClient } from '../harness/matrix-test-client';
 import { startBridgeHarness, type BridgeHarness } from '../support/bridge-harness';
@@ -87,7 +86,7 @@ describe.each(['synapse', 'dendrite'] as const)('room upgrades (example network)
 
     await aliceSaysIn(next, 'after the upgrade');
     await dana.sendMessage(next, { msgtype: 'm.text', body: 'from the new room' });
-    const seen = () => exampleNetwork.clients.get(loginId)?.seen ?? [];
+    const seen = () => exampleClient(loginId).seen;
     await eventually(
       () => seen().some((s) => s.startsWith(`send ${LOBBY}`) && s.endsWith('from the new room')),
       'the message to reach the network',

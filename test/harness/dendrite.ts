@@ -15,7 +15,12 @@ import YAML from 'yaml';
 import { freePort } from '../support/free-port';
 import { portHolder } from '../support/listening';
 import { Daemon } from './daemon';
-import { DEFAULT_SERVER_NAME, type SynapseInstance, type SynapseOptions } from './synapse';
+import {
+  DEFAULT_SERVER_NAME,
+  homeserverInstance,
+  type SynapseInstance,
+  type SynapseOptions,
+} from './synapse';
 
 const run = promisify(execFile);
 const ENSURE_SCRIPT = resolve(__dirname, '../../scripts/ensure-dendrite.sh');
@@ -48,22 +53,8 @@ export async function startDendrite(opts: SynapseOptions): Promise<SynapseInstan
         if (!(err instanceof PortTaken) || attempt >= PORT_ATTEMPTS) throw err;
       }
     }
-    let current: Daemon | undefined = proc;
-    return {
-      baseUrl: `http://127.0.0.1:${port}`,
-      serverName,
-      sharedSecret,
-      dataDir,
-      async stop() {
-        await current?.stop();
-        current = undefined;
-        await rm(dataDir, { recursive: true, force: true });
-      },
-      async restart() {
-        await current?.stop();
-        current = await launch(bin, dataDir, port);
-      },
-    };
+    const fields = { baseUrl: `http://127.0.0.1:${port}`, serverName, sharedSecret, dataDir };
+    return homeserverInstance(fields, proc, () => launch(bin, dataDir, port));
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
     throw err;

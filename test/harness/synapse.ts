@@ -65,31 +65,36 @@ export async function startSynapse(opts: SynapseOptions): Promise<SynapseInstanc
       sharedSecret,
       appserviceFiles,
     });
-    return instance({ python, dataDir, serverName, sharedSecret, baseUrl: `http://127.0.0.1:${port}` }, proc);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const relaunch = () => SynapseProcess.launch(python, dataDir, baseUrl);
+    return homeserverInstance({ dataDir, serverName, sharedSecret, baseUrl }, proc, relaunch);
   } catch (err) {
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
 }
 
-function instance(
-  fields: Omit<SynapseInstance, 'stop' | 'restart'> & { python: string },
-  proc: SynapseProcess,
+/**
+ * A running homeserver as the tests hold it (Synapse here, Dendrite in dendrite.ts): `stop` ends
+ * the process and deletes its data; `restart` relaunches it on the same data and port.
+ */
+export function homeserverInstance(
+  fields: Omit<SynapseInstance, 'stop' | 'restart'>,
+  proc: { stop(): Promise<void> },
+  relaunch: () => Promise<{ stop(): Promise<void> }>,
 ): SynapseInstance {
-  const { python, ...exposed } = fields;
-  const { dataDir, baseUrl } = exposed;
-  let current: SynapseProcess | undefined = proc;
+  let current: { stop(): Promise<void> } | undefined = proc;
   return {
-    ...exposed,
+    ...fields,
     async stop() {
       await current?.stop();
       current = undefined;
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(fields.dataDir, { recursive: true, force: true });
     },
     async restart() {
       await current?.stop();
       current = undefined;
-      current = await SynapseProcess.launch(python, dataDir, baseUrl);
+      current = await relaunch();
     },
   };
 }

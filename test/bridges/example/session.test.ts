@@ -1,8 +1,8 @@
 /** The example module's session: what the scripted contacts do, and what Matrix users do. */
-import { exampleNetwork, type NetEvent } from '../../../bridges/example/client';
+import type { NetEvent } from '../../../bridges/example/client';
 import { LOBBY } from '../../../bridges/example/ids';
 import { BridgeError } from '../../../src/sdk';
-import { contactDoes, contactSays } from '../../support/example-contacts';
+import { contactDoes, contactSays, exampleClient } from '../../support/example-contacts';
 import { actor, dana, ex, message, portal, talk, useExample } from './fixtures';
 
 describe('bridges/example', () => {
@@ -17,7 +17,7 @@ describe('bridges/example', () => {
 
     it('sends a message and emits the contact answer: read, then the echo as a reply', async () => {
       const { remoteId, echo, from } = await talk('hello');
-      expect(exampleNetwork.clients.get(dana.id)?.seen).toContain(`send dm:alice ${remoteId} hello`);
+      expect(exampleClient(dana.id).seen).toContain(`send dm:alice ${remoteId} hello`);
       expect(ex.ctx.events.slice(from, from + 2).map((e) => e.type)).toEqual(['read', 'message']);
       expect(ex.ctx.events[from]).toMatchObject({
         type: 'read',
@@ -106,7 +106,7 @@ describe('bridges/example', () => {
       await ex.session.markRead?.(dm, target, actor);
       await ex.session.setChatInfo?.(portal('group:lobby'), { topic: 'new' }, actor);
       await ex.session.onMatrixMembership?.(portal('group:lobby'), { ...actor, membership: 'join' });
-      expect(exampleNetwork.clients.get(dana.id)?.seen.slice(1)).toEqual([
+      expect(exampleClient(dana.id).seen.slice(1)).toEqual([
         `edit dm:alice ${remoteId} fixed`,
         `react dm:alice ${remoteId} 🎉`,
         `unreact dm:alice ${remoteId} 🎉`,
